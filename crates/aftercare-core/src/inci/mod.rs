@@ -1,0 +1,2 @@
+//! The ingredient checker: parse a label's INCI list, match each ingredient against the
+//! knowledge base, and give a day- and skin-aware verdict (CONTRACT §4). Being written: issue #3.

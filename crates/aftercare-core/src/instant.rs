@@ -1,0 +1,112 @@
+//! Reading and showing instants the way CONTRACT §1 says: RFC 3339 with an offset, or a local
+//! `YYYY-MM-DD HH:MM` with an IANA time zone; boundaries shown as "Sat 28 Nov, 15:00".
+
+use jiff::{Timestamp, ZonedDateTime, civil::DateTime, tz::TimeZone};
+
+/// Why an instant or a time zone could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InstantError {
+    /// The time zone is not a known IANA name.
+    #[error("unknown time zone '{0}' (use an IANA name such as Europe/Berlin)")]
+    UnknownTimeZone(String),
+    /// The text is neither RFC 3339 nor `YYYY-MM-DD HH:MM`.
+    #[error(
+        "'{0}' is not a valid time: use RFC 3339 (2026-11-26T15:00:00+01:00) or 'YYYY-MM-DD HH:MM' with --tz"
+    )]
+    Malformed(String),
+    /// A local time without an offset needs a time zone to mean an instant.
+    #[error("'{0}' has no UTC offset: add a time zone (--tz Europe/Berlin) or write it as RFC 3339")]
+    NeedsTimeZone(String),
+}
+
+/// Looks up an IANA time zone in the bundled database.
+pub fn parse_time_zone(name: &str) -> Result<TimeZone, InstantError> {
+    TimeZone::get(name.trim()).map_err(|_| InstantError::UnknownTimeZone(name.to_owned()))
+}
+
+/// Reads an instant given as RFC 3339, or as local `YYYY-MM-DD HH:MM[:SS]` in `tz`.
+///
+/// With a time zone, an RFC 3339 instant is shown in that zone; without one it keeps its own
+/// fixed offset. A local time that does not exist (a DST gap) moves forward, as calendars do.
+pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime, InstantError> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        let zone = match tz {
+            Some(tz) => tz.clone(),
+            None => fixed_offset_of(text).unwrap_or(TimeZone::UTC),
+        };
+        return Ok(ts.to_zoned_datetime(zone));
+    }
+    let local = text.replacen(' ', "T", 1);
+    let civil: DateTime = local
+        .parse()
+        .map_err(|_| InstantError::Malformed(text.to_owned()))?;
+    let tz = tz.ok_or_else(|| InstantError::NeedsTimeZone(text.to_owned()))?;
+    civil
+        .to_zoned_datetime(tz.clone())
+        .map_err(|_| InstantError::Malformed(text.to_owned()))
+}
+
+/// The fixed offset written in an RFC 3339 string, so that output keeps the user's offset.
+fn fixed_offset_of(text: &str) -> Option<TimeZone> {
+    let zoned: ZonedDateTime = format!("{text}[{}]", offset_suffix(text)?).parse().ok()?;
+    Some(zoned.time_zone().clone())
+}
+
+fn offset_suffix(text: &str) -> Option<String> {
+    if text.ends_with('Z') || text.ends_with('z') {
+        return Some("UTC".into());
+    }
+    let tail = text.get(text.len().checked_sub(6)?..)?;
+    let bytes = tail.as_bytes();
+    let is_offset = (bytes[0] == b'+' || bytes[0] == b'-') && bytes[3] == b':';
+    is_offset.then(|| tail.to_owned())
+}
+
+/// An instant as RFC 3339 with its offset, e.g. `2026-12-03T15:00:00+01:00`.
+pub fn format_rfc3339(at: &ZonedDateTime) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// An instant the way a person reads it on a plan: `Thu 3 Dec, 15:00`.
+pub fn format_local(at: &ZonedDateTime) -> String {
+    at.strftime("%a %-d %b, %H:%M").to_string()
+}
+
+/// A date the way a person reads it: `Thu 3 Dec 2026`.
+pub fn format_local_date(at: &ZonedDateTime) -> String {
+    at.strftime("%a %-d %b %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_keeps_its_offset_without_a_zone() {
+        let at = parse_instant("2026-11-26T15:00:00+01:00", None).unwrap();
+        assert_eq!(format_rfc3339(&at), "2026-11-26T15:00:00+01:00");
+    }
+
+    #[test]
+    fn local_time_needs_a_zone() {
+        assert!(matches!(
+            parse_instant("2026-11-26 15:00", None),
+            Err(InstantError::NeedsTimeZone(_))
+        ));
+        let berlin = parse_time_zone("Europe/Berlin").unwrap();
+        let at = parse_instant("2026-11-26 15:00", Some(&berlin)).unwrap();
+        assert_eq!(format_rfc3339(&at), "2026-11-26T15:00:00+01:00");
+        assert_eq!(format_local(&at), "Thu 26 Nov, 15:00");
+    }
+
+    #[test]
+    fn nonsense_is_malformed_and_unknown_zones_are_named() {
+        assert!(matches!(parse_instant("yesterday", None), Err(InstantError::Malformed(_))));
+        assert_eq!(
+            parse_time_zone("Mars/Olympus").unwrap_err().to_string(),
+            "unknown time zone 'Mars/Olympus' (use an IANA name such as Europe/Berlin)"
+        );
+    }
+}

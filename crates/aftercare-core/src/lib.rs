@@ -1,0 +1,22 @@
+//! The pure domain of aftercare: everything the system knows about caring for skin after
+//! microneedling, as functions of data and time.
+//!
+//! What belongs here: the protocol (the guide as validated data), the day-by-day plan, the
+//! ingredient checker (parse, knowledge base, verdicts) and symptom triage.
+//! What does not: files, sockets, databases, terminals, async and the clock. Time, time zones
+//! and data come in as arguments, so every answer is reproducible and testable.
+
+#[macro_use]
+pub mod vocabulary;
+
+pub mod category;
+pub mod hours;
+pub mod inci;
+pub mod instant;
+pub mod plan;
+pub mod profile;
+pub mod protocol;
+pub mod triage;
+
+pub use hours::Hours;
+pub use protocol::Protocol;

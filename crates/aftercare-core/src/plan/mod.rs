@@ -1,0 +1,1 @@
+//! The personalised day-by-day plan (CONTRACT §6).

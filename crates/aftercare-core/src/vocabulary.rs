@@ -1,0 +1,52 @@
+//! Closed vocabularies of stable ids (skin types, areas, ingredient categories, ...): one macro
+//! that gives each enum its ids, `ALL`, `FromStr` with a helpful error, and serde support.
+
+/// Declares a closed vocabulary: an enum with its stable ids, `ALL`, `id()` and `FromStr`.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $id:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($(#[$vdoc])* #[serde(rename = $id)] $variant),+ }
+
+        impl $name {
+            /// Every value, in the documented order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable id used in the CLI, the API and data files.
+            pub fn id(self) -> &'static str {
+                match self { $($name::$variant => $id),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::vocabulary::UnknownId;
+            fn from_str(text: &str) -> Result<Self, $crate::vocabulary::UnknownId> {
+                let wanted = text.trim().to_ascii_lowercase().replace('-', "_");
+                Self::ALL.iter().copied().find(|v| v.id() == wanted).ok_or_else(|| $crate::vocabulary::UnknownId {
+                    what: $what,
+                    given: text.to_owned(),
+                    allowed: Self::ALL.iter().map(|v| v.id()).collect::<Vec<_>>().join(", "),
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+    };
+}
+
+/// An id that is not part of a vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} '{given}' (expected one of: {allowed})")]
+pub struct UnknownId {
+    /// What kind of id was expected ("skin type", "area", ...).
+    pub what: &'static str,
+    /// The text that was given.
+    pub given: String,
+    /// The ids that are allowed, comma-separated.
+    pub allowed: String,
+}
+

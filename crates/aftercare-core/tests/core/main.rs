@@ -1,0 +1,1 @@
+//! Integration tests of the pure core, in one binary (linking dominates on two cores).
