@@ -1,1 +1,4 @@
 //! CLI tests.
+
+mod plan;
+mod triage;

@@ -102,3 +102,15 @@ fn located(file: &str, text: &str, offset: usize, message: String) -> ProtocolEr
     let column = before.get(line_start..).map_or(1, |l| l.chars().count() + 1);
     ProtocolError { file: file.to_owned(), line, column, message }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_protocol_loads() {
+        let protocol = default_protocol();
+        assert_eq!(protocol.id, "microneedling");
+        assert_eq!(protocol.phases.len(), 3);
+    }
+}

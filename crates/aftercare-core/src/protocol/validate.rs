@@ -28,6 +28,11 @@ pub struct ValidationContext<'a> {
 }
 
 impl<'a> ValidationContext<'a> {
+    /// A context for validating a section of file number `file` against `sources`.
+    pub fn new(file: usize, sources: &'a BTreeMap<String, Source>) -> Self {
+        ValidationContext { file, sources }
+    }
+
     /// A failure at `span` in the current file.
     pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> SpecError {
         SpecError { file: self.file, span, message: message.into() }

@@ -1,0 +1,3464 @@
+//! Split a printed ingredient list into its ingredient items.
+//!
+//! What belongs here: turning the free text of a label's ingredient declaration (an INCI list
+//! as printed on packs, retailer pages and data sets, or a US Drug Facts panel) into an ordered
+//! list of items, each with its section (main list, Drug Facts active / inactive, "may
+//! contain"), any printed percentage and its byte span in the input; and an account of every
+//! piece of text that was *not* taken as an ingredient (headers, footnotes, retailer codes,
+//! disclaimers, marketing or directions prose, Drug Facts purposes, empty items).
+//! What does not: recognising names (normalisation, splitting `Aqua/Water/Eau` into synonyms,
+//! dictionary look-up) and verdicts; those work on the items made here.
+//!
+//! The cases handled are those of `reference/ingredients.md` §4 ("Parsing cases a checker must
+//! handle") and those seen in the real labels of `tests/fixtures/products-public.jsonl`. The
+//! parser is a hand-written, single forward scan (no regular expressions): one pass pairs the
+//! brackets, one pass finds the separators, and each item is then cleaned in one more pass, so
+//! the time is linear in the input and every look-ahead is bounded.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// The largest ingredient list, in bytes, that callers should hand to [`parse_inci_list`].
+///
+/// The parser itself works (in linear time) on any input; this is the documented limit that
+/// the CLI and the web app enforce before calling it. Real lists are under 4 KiB.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024;
+
+/// The longest bracket group, in bytes, that is kept inside one item. A longer "group" is
+/// almost always a missing closing bracket, and treating it as one item would hide every
+/// ingredient inside it, so its commas are taken as separators instead.
+const MAX_GROUP_BYTES: usize = 400;
+
+/// The longest bracketed "may contain" group (`[+/- CI 77491, …]`), in bytes.
+const MAX_MAY_CONTAIN_BYTES: usize = 4096;
+
+/// How far, in bytes, a separator decision may look ahead or back.
+const LOOKAHEAD_BYTES: usize = 64;
+
+/// The result of [`parse_inci_list`]: the ingredients in printed order, and the text that was
+/// recognised as not being an ingredient.
+///
+/// Spans of both lists are byte ranges into the parsed input, in increasing order, and no two
+/// spans (across both lists) overlap. Text that is neither (separators, brackets of a "may
+/// contain" group, whitespace) is in no span.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ParsedList {
+    /// The ingredient items, in printed order.
+    pub ingredients: Vec<ParsedIngredient>,
+    /// The text that was left out, with the reason, in printed order.
+    pub dropped: Vec<DroppedText>,
+}
+
+impl ParsedList {
+    /// The ingredients of one section, in printed order.
+    pub fn in_section(&self, section: Section) -> impl Iterator<Item = &ParsedIngredient> + '_ {
+        self.ingredients
+            .iter()
+            .filter(move |ingredient| ingredient.section == section)
+    }
+}
+
+/// One ingredient item as printed on the label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParsedIngredient {
+    /// The cleaned name as printed: footnote markers (`*`, `†`, `™` …), percentages and stray
+    /// punctuation removed, whitespace collapsed, case and brackets kept. Examples:
+    /// `Zinc Oxide`, `Aqua/Water/Eau`, `Water\Aqua\Eau`, `CI 77891 (Titanium Dioxide)`,
+    /// `Alcohol Denat.`. Never empty.
+    pub text: String,
+    /// The byte range of the raw item in the input, so `&input[span]` is the item as printed
+    /// (markers and percentages included, surrounding whitespace and separators excluded).
+    pub span: Range<usize>,
+    /// The part of the label the item was printed in.
+    pub section: Section,
+    /// The percentage printed with the item (`Zinc Oxide 20%`, `9.0% Zinc oxide`,
+    /// `Niacinamide (2%)`; `(1450 ppm)` gives 0.145). `None` when none was printed, or when it
+    /// was only a bound (`<1%`).
+    pub percent: Option<f32>,
+    /// The 1-based order of the item within its section.
+    pub position: usize,
+}
+
+/// The part of a label an ingredient was printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// The ordinary ingredient list (an EU/INCI declaration, or a list with no headers).
+    Main,
+    /// The "Active ingredient(s)" of a US Drug Facts panel (also "Medicinal ingredients").
+    Active,
+    /// The "Inactive ingredients" of a Drug Facts panel (also "Other" / "Non-medicinal").
+    Inactive,
+    /// A "May contain (+/-)", `[+/- …]` or "Peut contenir" block: shades and colourants that
+    /// may or may not be in a given product. Keep these out of position-based logic.
+    MayContain,
+}
+
+impl Section {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Main => "main",
+            Section::Active => "active",
+            Section::Inactive => "inactive",
+            Section::MayContain => "may_contain",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Section::Main => 0,
+            Section::Active => 1,
+            Section::Inactive => 2,
+            Section::MayContain => 3,
+        }
+    }
+}
+
+/// A piece of the input that was recognised as not being an ingredient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DroppedText {
+    /// The text as printed (whitespace at the ends trimmed); empty for an empty item.
+    pub text: String,
+    /// Its byte range in the input.
+    pub span: Range<usize>,
+    /// Why it is not an ingredient.
+    pub reason: DropReason,
+}
+
+/// Why a piece of text is not an ingredient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// A heading or field label: `Ingredients:`, `INCI:`, `Inactive ingredients`,
+    /// `May contain (+/-):`, the `[+/-` of a may-contain group, `Drug Facts`, `Division:`.
+    Header,
+    /// A retailer's internal code in square brackets: `[V0606F]`, `[ILN38237]`.
+    RetailerCode,
+    /// A footnote explaining markers: `*Organic`, `**Fragrances of Natural Origin`.
+    Footnote,
+    /// A statement that the list may differ from the pack: "Please be aware that ingredient
+    /// lists may change…", "Ingredients subject to change".
+    Disclaimer,
+    /// Marketing copy, directions, warnings or other sentences printed with the list.
+    Prose,
+    /// A Drug Facts "Purpose" column entry: `Sunscreen`, `Skin protectant`.
+    Purpose,
+    /// An empty list position (`, ,`) or an item made only of markers and punctuation.
+    Empty,
+}
+
+impl DropReason {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::Header => "header",
+            DropReason::RetailerCode => "retailer_code",
+            DropReason::Footnote => "footnote",
+            DropReason::Disclaimer => "disclaimer",
+            DropReason::Prose => "prose",
+            DropReason::Purpose => "purpose",
+            DropReason::Empty => "empty",
+        }
+    }
+}
+
+/// Split a printed ingredient list into ingredient items. Never panics, always terminates,
+/// and runs in time linear in `text` (callers enforce [`MAX_INPUT_BYTES`]).
+///
+/// The rules, in the order they apply:
+///
+/// * **Separators** (outside brackets): `,` `;` `|`, bullets (`•` `·` `●` `▪` …), line breaks
+///   (LF, CR, CRLF), full-width `，` `；` `、` `。`, and a full stop followed by a space or the end
+///   (`… Extract. May contain`). A full stop is *not* a separator inside numbers (`0.5%`), in dot
+///   leaders (`20% ..... Sunscreen`) or after an abbreviation (`Alcohol Denat.`, `Ext. Violet 2`,
+///   `St. Paul's Wort`), unless a header, a footnote or a disclaimer follows it. A comma is not a
+///   separator inside chemical locants (`1,2-Hexanediol`, `N,N-Diethyl…`, `9,6%`). A hyphen is a
+///   separator when spaced (`Extract - Ivy`) or spaced on one side between words
+///   (`Isohexadecane- Butylene Glycol`). A colon ends a header or label (see below) but not
+///   a ratio (`CI 77268:1`). A percentage glued to the next name ends the item
+///   (`Zinc Oxide 9.60%Water`, `Octocrylene 2.8%Water`).
+/// * **Brackets** `()`, `[]`, `{}` keep their content in the item, commas included
+///   (`Iron Oxides (CI 77491, CI 77492)`, `Persea Gratissima (Extra Virgin, Cold Pressed
+///   Avocado) Oil`). An unclosed bracket, or a group longer than 400 bytes, is taken literally
+///   so it cannot swallow the rest of the list.
+/// * **Slashes** and backslashes never separate: `Aqua/Water/Eau`, `Water\Aqua\Eau` and
+///   `Acrylates/C10-30 Alkyl Acrylate Crosspolymer` stay one item (the matcher splits synonyms).
+/// * **Headers** at the start of an item or before a colon are dropped and set the section:
+///   `Ingredients:`, `INCI:`, `Ingrédients`, `Composition`, `Division: … Ingredients:` →
+///   [`Section::Main`]; `Active ingredient(s) [(in each gram)] [Purpose]`, `Medicinal
+///   ingredients` → [`Section::Active`]; `Inactive ingredients`, `Other ingredients`,
+///   `Non-medicinal ingredients` → [`Section::Inactive`]; `May contain (+/-):`, `+/-`,
+///   `Peut contenir`, `[+/- …]` → [`Section::MayContain`] (a bracketed group ends with its
+///   bracket). Any other label before a colon at the start of a sentence (`Division:`) is
+///   dropped as a header; in the middle of a list the colon just separates. When an
+///   `Inactive ingredients` header comes first and every item before it printed a percentage
+///   (`Octocrylene 9%, …, Ensulizole 3%. Inactive Ingredients: …`), those items are moved to
+///   [`Section::Active`].
+/// * **Percentages** before, after or inside the name (`Zinc Oxide 20%`, `9.0% Zinc oxide`,
+///   `Niacinamide (2%)`, `(1450 ppm)`, `9,6 %`, `2% w/w`) are removed from the name and
+///   kept in [`ParsedIngredient::percent`]. Text after the percentage of a Drug Facts line is
+///   its purpose (`Zinc Oxide 20% Sunscreen`) and is dropped as [`DropReason::Purpose`].
+/// * **Markers** `*` `†` `‡` `°` `™` `®` `©` and superscript digits are removed from names
+///   (`Aloe Barbadensis Leaf Juice*`, `*Avena Sativa`, `***Frgrance`). An item that starts with
+///   a marker is a footnote when it follows a full stop (`… Limonene. *Napiers Original
+///   Formula.`), a spaced marker (`Mica * Essential Oil`) or another footnote, or when it reads
+///   like one (`*Organic`, `**Certified organic ingredients`).
+/// * **Retailer codes** in square brackets (`[V0606F]`, `[ILN38237]`) are dropped.
+/// * **Disclaimers** ("Please be aware that ingredient lists may change…", "Ingredients subject
+///   to change", "Please refer to the packaging") are dropped to the end of their sentence.
+/// * **Prose**: Drug Facts sections (`Uses`, `Warnings`, `Directions`, `Other information`,
+///   `Questions?`), claims (`Free from…`, `Made in…`, `…-free`), instructions (`Apply…`) and
+///   sentences (several function words such as "the", "your", "with") are dropped to the end of
+///   their sentence. Everything else is kept: an item that is not an ingredient stays an item
+///   (and will be reported as unknown), which is safer than dropping a real ingredient.
+/// * **Empty** positions (`, ,`) and items made only of markers are reported as
+///   [`DropReason::Empty`].
+pub fn parse_inci_list(text: &str) -> ParsedList {
+    let mut parser = Parser::new(text);
+    parser.scan();
+    parser.out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bracket groups
+// ---------------------------------------------------------------------------------------------
+
+/// The end (position of the closing bracket) of the bracket group opening at `open`, if it
+/// closes within `limit` bytes. Brackets of any kind nest; a closer of another kind still
+/// closes (labels are not that careful).
+fn group_end(b: &[u8], open: usize, limit: usize) -> Option<usize> {
+    let end = b.len().min(open.saturating_add(limit));
+    let mut depth = 0usize;
+    for (k, &c) in b.get(open..end)?.iter().enumerate() {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The bracket pairs of the whole input, computed only when some bracket does not close
+/// nearby (a stray or unclosed bracket): groups to keep inside one item, and "may contain"
+/// groups (`[+/- …]`) whose content is a list of its own.
+struct Groups {
+    /// Outermost groups kept whole, as (open, close) byte positions, sorted and disjoint.
+    keep: Vec<(usize, usize)>,
+    /// "May contain" groups, as (open, close), sorted and disjoint.
+    may_contain: Vec<(usize, usize)>,
+    /// How far `keep` and `may_contain` have been consumed by the scan.
+    keep_next: usize,
+    may_next: usize,
+}
+
+impl Groups {
+    fn find(b: &[u8]) -> Groups {
+        let mut stack: Vec<(usize, u8, bool)> = Vec::new();
+        let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b'(' | b'[' | b'{' => stack.push((i, c, may_contain_group_at(b, i))),
+                b')' | b']' | b'}' => {
+                    // Pop to the nearest opener of the same kind (a few levels at most), so one
+                    // stray opener does not stop every later group from pairing.
+                    let want = match c {
+                        b')' => b'(',
+                        b']' => b'[',
+                        _ => b'{',
+                    };
+                    let depth = stack.len();
+                    let found = stack
+                        .iter()
+                        .rev()
+                        .take(4)
+                        .position(|&(_, open, _)| open == want);
+                    if let Some(back) = found {
+                        stack.truncate(depth - back);
+                        if let Some((open, _, may)) = stack.pop() {
+                            pairs.push((open, i, may));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        pairs.sort_unstable_by_key(|&(open, _, _)| open);
+        let mut keep = Vec::new();
+        let mut may_contain = Vec::new();
+        let mut kept_until: Option<usize> = None;
+        let mut may_until: Option<usize> = None;
+        for (open, close, may) in pairs {
+            if kept_until.is_some_and(|end| open < end) {
+                continue;
+            }
+            if may && close - open < MAX_MAY_CONTAIN_BYTES && may_until.is_none_or(|end| open > end)
+            {
+                may_contain.push((open, close));
+                may_until = Some(close);
+                continue;
+            }
+            if close - open < MAX_GROUP_BYTES {
+                keep.push((open, close));
+                kept_until = Some(close);
+            }
+        }
+        Groups {
+            keep,
+            may_contain,
+            keep_next: 0,
+            may_next: 0,
+        }
+    }
+
+    /// The group opening at `pos`, if any: (close, is a may-contain group).
+    fn at(&mut self, pos: usize, may_allowed: bool) -> Option<(usize, bool)> {
+        while self
+            .keep
+            .get(self.keep_next)
+            .is_some_and(|&(open, _)| open < pos)
+        {
+            self.keep_next += 1;
+        }
+        while self
+            .may_contain
+            .get(self.may_next)
+            .is_some_and(|&(open, _)| open < pos)
+        {
+            self.may_next += 1;
+        }
+        if let Some(&(open, close)) = self.keep.get(self.keep_next)
+            && open == pos
+        {
+            return Some((close, false));
+        }
+        match self.may_contain.get(self.may_next) {
+            Some(&(open, close)) if open == pos && may_allowed => Some((close, true)),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the bracket at `i` opens a "may contain" group with content: `[+/- CI 77491, …]`,
+/// `[May contain: …]`. The bare `(+/-)` of `May contain (+/-):` is not one.
+fn may_contain_group_at(b: &[u8], i: usize) -> bool {
+    let end = b.len().min(i + LOOKAHEAD_BYTES);
+    let mut j = skip_ascii_space(b, i + 1, end);
+    let Some(after) = may_contain_marker(b, j, end) else {
+        return false;
+    };
+    j = skip_ascii_space(b, after, end);
+    if b.get(j) == Some(&b':') {
+        j = skip_ascii_space(b, j + 1, end);
+    }
+    !matches!(b.get(j), None | Some(b')' | b']' | b'}'))
+}
+
+/// If a "may contain" marker starts at `j` (`+/-`, `+/−`, `±`, `may contain`, `peut
+/// contenir`), the position after it.
+fn may_contain_marker(b: &[u8], j: usize, end: usize) -> Option<usize> {
+    let rest = b.get(j..end)?;
+    for marker in [&b"+/-"[..], "+/−".as_bytes(), "±".as_bytes(), b"+ / -"] {
+        if rest.starts_with(marker) {
+            return Some(j + marker.len());
+        }
+    }
+    for marker in [&b"may contain"[..], b"peut contenir"] {
+        if rest.len() >= marker.len() && rest[..marker.len()].eq_ignore_ascii_case(marker) {
+            return Some(j + marker.len());
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scanner
+// ---------------------------------------------------------------------------------------------
+
+/// What ended (or started) an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Boundary {
+    Start,
+    End,
+    Comma,
+    Semicolon,
+    Pipe,
+    Bullet,
+    Newline,
+    Stop,
+    Dash,
+    Colon,
+    /// After a percentage glued to the next word (`9.60%Water`, `20% Sunscreen`).
+    Percent,
+    /// Before a spaced footnote marker (`Mica * Essential Oil`).
+    Star,
+    GroupOpen,
+    GroupClose,
+    /// Before a disclaimer found inside an item.
+    Disclaimer,
+}
+
+impl Boundary {
+    fn is_list_separator(self) -> bool {
+        matches!(
+            self,
+            Boundary::Comma | Boundary::Semicolon | Boundary::Pipe | Boundary::Bullet
+        )
+    }
+
+    /// Whether an item after this boundary starts a sentence or a line.
+    fn starts_sentence(self) -> bool {
+        matches!(
+            self,
+            Boundary::Start
+                | Boundary::Stop
+                | Boundary::Newline
+                | Boundary::Colon
+                | Boundary::GroupOpen
+                | Boundary::GroupClose
+        )
+    }
+
+    /// Whether this boundary ends a run of prose or disclaimer text.
+    fn ends_sentence(self) -> bool {
+        matches!(self, Boundary::Start | Boundary::Stop | Boundary::Newline)
+    }
+}
+
+/// Text that stays out of the list until the end of its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Normal,
+    Prose,
+    Disclaimer,
+}
+
+/// No word is being read.
+const NO_WORD: usize = usize::MAX;
+
+/// Read ordinary (not [`SPECIAL`]) bytes from `pos` into `scan`; return the position of the
+/// next special byte, or the end. The scanner's hot loop, kept small so its state stays in
+/// registers.
+#[inline(never)]
+fn read_ordinary(b: &[u8], pos: usize, scan: &mut ItemScan, word_start: &mut usize) -> usize {
+    let mut and_class = scan.and_class;
+    let mut or_class = scan.or_class;
+    let mut start = *word_start;
+    let mut pos = pos;
+    while let Some(&c) = b.get(pos) {
+        let class = BYTE_CLASS[usize::from(c)];
+        if class & SPECIAL != 0 {
+            break;
+        }
+        and_class &= class;
+        or_class |= class;
+        if class & WORD != 0 {
+            if start == NO_WORD {
+                start = pos;
+            }
+        } else {
+            if start != NO_WORD {
+                survey_word(b, &mut scan.survey, start, pos);
+                start = NO_WORD;
+            }
+            if c == b' ' && pos > 0 && b[pos - 1] == b' ' {
+                scan.double_space = true;
+            }
+        }
+        pos += 1;
+    }
+    scan.and_class = and_class;
+    scan.or_class = or_class;
+    *word_start = start;
+    pos
+}
+
+/// What the scanner learns about an item while reading it, so that ordinary items need no
+/// second pass.
+#[derive(Clone, Copy)]
+struct ItemScan {
+    /// The bitwise AND of the [`BYTE_CLASS`] of every byte of the item.
+    and_class: u8,
+    /// The bitwise OR of the same.
+    or_class: u8,
+    /// Two spaces in a row somewhere.
+    double_space: bool,
+    /// The words outside brackets.
+    survey: Survey,
+}
+
+impl ItemScan {
+    const NEW: ItemScan = ItemScan {
+        and_class: u8::MAX,
+        or_class: 0,
+        double_space: false,
+        survey: Survey::NEW,
+    };
+
+    /// Whether every byte may appear in a clean name as it is (see [`Parser::is_plain`]).
+    fn plain_bytes(&self) -> Plain {
+        if self.and_class & PLAIN == 0 || self.double_space {
+            Plain::No
+        } else {
+            Plain::Bytes {
+                digits: self.or_class & DIGIT != 0,
+            }
+        }
+    }
+}
+
+/// What is known of an item's bytes before cleaning it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plain {
+    /// Not checked.
+    Unknown,
+    /// Some byte needs cleaning.
+    No,
+    /// Every byte may stay as it is (the ends and `ppm` are still to check).
+    Bytes { digits: bool },
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    out: ParsedList,
+    section: Section,
+    /// The section to return to when a bracketed "may contain" group closes.
+    outer_section: Section,
+    next_position: [usize; 4],
+    mode: Mode,
+    seen_footnote: bool,
+    seen_section_header: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Parser {
+            text,
+            b: text.as_bytes(),
+            out: ParsedList {
+                ingredients: Vec::with_capacity((text.len() / 16 + 1).min(128)),
+                dropped: Vec::new(),
+            },
+            section: Section::Main,
+            outer_section: Section::Main,
+            next_position: [1; 4],
+            mode: Mode::Normal,
+            seen_footnote: false,
+            seen_section_header: false,
+        }
+    }
+
+    /// The forward scan: find the item boundaries and hand each item to [`Parser::item`].
+    fn scan(&mut self) {
+        let b = self.b;
+        let n = b.len();
+        let mut pos = 0;
+        let mut item_start = 0;
+        let mut before = Boundary::Start;
+        let mut scan = ItemScan::NEW;
+        let mut word_start = NO_WORD;
+        let mut may_close: Option<usize> = None;
+        // Brackets are paired locally while they close nearby; the first one that does not
+        // switches to a table of every pair, built once, so stray brackets stay linear.
+        let mut table: Option<Groups> = None;
+        loop {
+            pos = read_ordinary(b, pos, &mut scan, &mut word_start);
+            let Some(&c) = b.get(pos) else {
+                break;
+            };
+            let class = BYTE_CLASS[usize::from(c)];
+            // A special byte: most end the word being read.
+            let continues_word = c == b'-' || c >= 0x80;
+            if !continues_word && word_start != NO_WORD {
+                survey_word(b, &mut scan.survey, word_start, pos);
+                word_start = NO_WORD;
+            }
+            let has_letter = scan.or_class & LETTER != 0;
+            let mut boundary: Option<(Boundary, usize, usize)> = None;
+            if matches!(c, b'(' | b'[' | b'{') {
+                let group = match table.as_mut() {
+                    Some(table) => table.at(pos, may_close.is_none()),
+                    None => {
+                        let may = may_close.is_none() && may_contain_group_at(b, pos);
+                        let limit = if may {
+                            MAX_MAY_CONTAIN_BYTES
+                        } else {
+                            MAX_GROUP_BYTES
+                        };
+                        match group_end(b, pos, limit) {
+                            Some(close) => Some((close, may)),
+                            None => {
+                                let mut groups = Groups::find(b);
+                                let group = groups.at(pos, may_close.is_none());
+                                table = Some(groups);
+                                group
+                            }
+                        }
+                    }
+                };
+                match group {
+                    None => {}
+                    Some((close, false)) => {
+                        for &d in &b[pos..=close] {
+                            let class = BYTE_CLASS[usize::from(d)];
+                            scan.and_class &= class;
+                            scan.or_class |= class;
+                        }
+                        pos = close + 1;
+                        continue;
+                    }
+                    Some((close, true)) => {
+                        self.item(item_start, pos, before, Boundary::GroupOpen, &scan);
+                        let header_end = self.may_contain_header_end(pos, close);
+                        self.enter_may_contain(pos, header_end);
+                        may_close = Some(close);
+                        pos = header_end;
+                        item_start = pos;
+                        before = Boundary::GroupOpen;
+                        scan = ItemScan::NEW;
+                        continue;
+                    }
+                }
+            } else if may_close == Some(pos) {
+                self.item(item_start, pos, before, Boundary::GroupClose, &scan);
+                self.section = self.outer_section;
+                may_close = None;
+                pos += 1;
+                item_start = pos;
+                before = Boundary::GroupClose;
+                scan = ItemScan::NEW;
+                continue;
+            } else if c == b'%' && has_letter && self.percent_ends_item(pos) {
+                boundary = Some((Boundary::Percent, pos + 1, pos + 1));
+            } else if c == b'*' && has_letter && self.star_starts_footnote(pos) {
+                boundary = Some((Boundary::Star, pos, pos));
+            } else if let Some((kind, len)) = self.separator_at(pos, has_letter) {
+                // The full stop of an abbreviation stays with it ("Alcohol Denat. May contain").
+                let keep_dot =
+                    kind == Boundary::Stop && c == b'.' && self.follows_abbreviation(pos);
+                boundary = Some((kind, if keep_dot { pos + 1 } else { pos }, pos + len));
+            }
+            if let Some((kind, item_end, next_start)) = boundary {
+                if word_start != NO_WORD {
+                    survey_word(b, &mut scan.survey, word_start, pos);
+                    word_start = NO_WORD;
+                }
+                if kind == Boundary::Percent {
+                    scan.and_class &= class;
+                }
+                self.item(item_start, item_end, before, kind, &scan);
+                scan = ItemScan::NEW;
+                if kind == Boundary::Star {
+                    scan.and_class &= class;
+                    scan.or_class |= class;
+                }
+                item_start = next_start;
+                before = kind;
+                // A star stays in the next item: step over it.
+                pos = next_start.max(pos + 1);
+                continue;
+            }
+            // Not a boundary after all: an ordinary byte of the item.
+            if c < 0x80 {
+                scan.and_class &= class;
+                scan.or_class |= class;
+                if class & WORD != 0 && word_start == NO_WORD {
+                    word_start = pos;
+                }
+                pos += 1;
+            } else {
+                let space = space_len(b, pos);
+                if space > 0 {
+                    if word_start != NO_WORD {
+                        survey_word(b, &mut scan.survey, word_start, pos);
+                        word_start = NO_WORD;
+                    }
+                    scan.and_class = 0;
+                    pos += space;
+                } else {
+                    scan.and_class &= class;
+                    scan.or_class |= class;
+                    if word_start == NO_WORD {
+                        word_start = pos;
+                    }
+                    pos += utf8_len(c);
+                }
+            }
+        }
+        if word_start != NO_WORD {
+            survey_word(b, &mut scan.survey, word_start, n);
+        }
+        self.item(item_start, n, before, Boundary::End, &scan);
+    }
+
+    /// The separator at `pos`, if any, with its length in bytes.
+    fn separator_at(&self, pos: usize, has_letter: bool) -> Option<(Boundary, usize)> {
+        let b = self.b;
+        let next = b.get(pos + 1).copied();
+        match b[pos] {
+            b',' => self.comma_separates(pos).then_some((Boundary::Comma, 1)),
+            b';' => Some((Boundary::Semicolon, 1)),
+            b'|' => Some((Boundary::Pipe, 1)),
+            b'\n' => Some((Boundary::Newline, 1)),
+            b'\r' => Some((Boundary::Newline, if next == Some(b'\n') { 2 } else { 1 })),
+            b'.' => self.stop_separates(pos).then_some((Boundary::Stop, 1)),
+            b':' => {
+                let ratio = pos > 0
+                    && b[pos - 1].is_ascii_digit()
+                    && next.is_some_and(|d| d.is_ascii_digit());
+                (!ratio).then_some((Boundary::Colon, 1))
+            }
+            b'-' => self
+                .dash_separates(pos, 1, has_letter)
+                .then_some((Boundary::Dash, 1)),
+            0xC2 => match next? {
+                0xB7 => Some((Boundary::Bullet, 2)),
+                0x85 => Some((Boundary::Newline, 2)),
+                0xA6 => Some((Boundary::Pipe, 2)),
+                _ => None,
+            },
+            0xE2 => {
+                let third = *b.get(pos + 2)?;
+                match (next?, third) {
+                    (0x80, 0xA2 | 0xA3) | (0x97, 0x8F | 0xA6) | (0x96, 0xAA) | (0x88, 0x99) => {
+                        Some((Boundary::Bullet, 3))
+                    }
+                    (0x8B, 0x85) => Some((Boundary::Bullet, 3)),
+                    (0x80, 0xA8 | 0xA9) => Some((Boundary::Newline, 3)),
+                    (0x80, 0x93 | 0x94) => self
+                        .dash_separates(pos, 3, has_letter)
+                        .then_some((Boundary::Dash, 3)),
+                    _ => None,
+                }
+            }
+            0xE3 => match (next?, *b.get(pos + 2)?) {
+                (0x80, 0x81) => Some((Boundary::Comma, 3)),
+                (0x80, 0x82) => Some((Boundary::Stop, 3)),
+                (0x83, 0xBB) => Some((Boundary::Bullet, 3)),
+                _ => None,
+            },
+            0xEF => match (next?, *b.get(pos + 2)?) {
+                (0xBC, 0x8C) => Some((Boundary::Comma, 3)),
+                (0xBC, 0x9B) => Some((Boundary::Semicolon, 3)),
+                (0xBC, 0x9A) => Some((Boundary::Colon, 3)),
+                (0xBD, 0x9C) => Some((Boundary::Pipe, 3)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A comma separates unless it sits inside chemical locants (`1,2-Hexanediol`,
+    /// `N,N-Dimethyl`, `Alpha,Alpha-…`) or a decimal comma (`9,6%`).
+    fn comma_separates(&self, pos: usize) -> bool {
+        let b = self.b;
+        let (Some(&prev), Some(&next)) =
+            (pos.checked_sub(1).and_then(|p| b.get(p)), b.get(pos + 1))
+        else {
+            return true;
+        };
+        if !prev.is_ascii_alphanumeric() || !next.is_ascii_alphanumeric() {
+            return true;
+        }
+        let mut start = pos;
+        while start > 0 && pos - start < 8 && b[start - 1].is_ascii_alphanumeric() {
+            start -= 1;
+        }
+        if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+            return true;
+        }
+        let mut end = pos + 1;
+        while end < b.len() && end - pos < 9 && b[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        let continues = matches!(b.get(end), Some(b'-' | b',' | b'\'' | b'%'))
+            || (b.get(end) == Some(&b' ') && b.get(end + 1) == Some(&b'%'));
+        !(continues && is_locant(&b[start..pos]) && is_locant(&b[pos + 1..end]))
+    }
+
+    /// A full stop separates when followed by a space (or a marker, or the end), unless it is
+    /// part of a number, of dot leaders or of an abbreviation such as `Denat.`.
+    fn stop_separates(&self, pos: usize) -> bool {
+        let b = self.b;
+        let next = b.get(pos + 1).copied();
+        if (pos > 0 && b[pos - 1] == b'.') || next == Some(b'.') {
+            return false;
+        }
+        let spaced = match next {
+            None => true,
+            Some(c) => {
+                c.is_ascii_whitespace() || c == b'*' || (c == 0xC2 && b.get(pos + 2) == Some(&0xA0))
+            }
+        };
+        if !spaced {
+            return false;
+        }
+        if !self.follows_abbreviation(pos) {
+            return true;
+        }
+        // After an abbreviation, only a header, a footnote or a disclaimer ends the item.
+        let end = b.len().min(pos + 1 + LOOKAHEAD_BYTES);
+        let j = skip_ascii_space(b, pos + 1, end);
+        if j >= end {
+            return false;
+        }
+        if self.starts_with_marker(j) {
+            return true;
+        }
+        if let Some((_, _, flags)) = self.header_run(j, end, false)
+            && (flags.core || flags.may)
+        {
+            return true;
+        }
+        self.survey(j, end).disclaimer == Some(j)
+    }
+
+    /// Whether the full stop at `pos` ends an abbreviation (`Denat.`, `Ext.`, `No.`).
+    fn follows_abbreviation(&self, pos: usize) -> bool {
+        let b = self.b;
+        let mut start = pos;
+        while start > 0 && pos - start < 8 && b[start - 1].is_ascii_alphabetic() {
+            start -= 1;
+        }
+        let word = &b[start..pos];
+        !word.is_empty()
+            && (start == 0 || !b[start - 1].is_ascii_alphabetic())
+            && is_abbreviation(word)
+    }
+
+    /// A hyphen or dash separates when spaced (`Extract - Ivy`), or spaced on one side between
+    /// words (`Isohexadecane- Butylene`, `Cyclopentasiloxane -Tromethamine`).
+    fn dash_separates(&self, pos: usize, len: usize, has_letter: bool) -> bool {
+        let b = self.b;
+        let prev = pos.checked_sub(1).and_then(|p| b.get(p)).copied();
+        let next = b.get(pos + len).copied();
+        let prev_space = prev.is_none_or(|c| c.is_ascii_whitespace());
+        let next_space = next.is_none_or(|c| c.is_ascii_whitespace());
+        if prev_space && next_space {
+            return true;
+        }
+        if len != 1 {
+            return false;
+        }
+        if next_space && prev.is_some_and(|c| c.is_ascii_alphabetic()) {
+            let letters_before = b[..pos]
+                .iter()
+                .rev()
+                .take(3)
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            let end = b.len().min(pos + 1 + LOOKAHEAD_BYTES);
+            let j = skip_ascii_space(b, pos + 1, end);
+            return letters_before == 3 && b.get(j).is_some_and(|c| c.is_ascii_alphabetic());
+        }
+        if prev_space && has_letter && next.is_some_and(|c| c.is_ascii_alphabetic()) {
+            let letters_after = b[pos + 1..]
+                .iter()
+                .take(3)
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            return letters_after == 3;
+        }
+        false
+    }
+
+    /// Whether the `%` at `pos` is glued to the next word, which then starts a new item
+    /// (`9.60%Water`, `20% ....... Sunscreen`). Units such as `w/w` stay with the percentage.
+    fn percent_ends_item(&self, pos: usize) -> bool {
+        let b = self.b;
+        let end = b.len().min(pos + 1 + LOOKAHEAD_BYTES);
+        let mut j = pos + 1;
+        while j < end {
+            match b[j] {
+                b' ' | b'\t' | b'.' => j += 1,
+                0xE2 if b.get(j + 1) == Some(&0x80) && b.get(j + 2) == Some(&0xA6) => j += 3,
+                _ => break,
+            }
+        }
+        let Some(&c) = b.get(j) else {
+            return false;
+        };
+        if c.is_ascii_alphabetic() {
+            let unit = (c | 0x20) == b'w'
+                && (b.get(j + 1) == Some(&b'/')
+                    || (b.get(j + 1).is_some_and(|t| t | 0x20 == b't')
+                        && !b.get(j + 2).is_some_and(|t| t.is_ascii_alphabetic())));
+            return !unit;
+        }
+        c >= 0xC0 && self.char_at(j).is_some_and(char::is_alphabetic)
+    }
+
+    /// Whether the `*` at `pos` starts a footnote in the middle of an item
+    /// (`Mica * Essential Oil`, `Phenoxyethanol *Certified organic`).
+    fn star_starts_footnote(&self, pos: usize) -> bool {
+        let b = self.b;
+        if pos == 0 || !b[pos - 1].is_ascii_whitespace() {
+            return false;
+        }
+        let end = b.len().min(pos + 1 + LOOKAHEAD_BYTES);
+        let mut j = pos;
+        while j < end && b[j] == b'*' {
+            j += 1;
+        }
+        if b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+            let k = skip_ascii_space(b, j, end);
+            return b.get(k).is_some_and(|c| c.is_ascii_alphanumeric());
+        }
+        self.footnote_phrase(j, end)
+    }
+
+    /// The end of the `[+/-:` header of a may-contain group opening at `open`.
+    fn may_contain_header_end(&self, open: usize, close: usize) -> usize {
+        let b = self.b;
+        let mut j = skip_ascii_space(b, open + 1, close);
+        if let Some(after) = may_contain_marker(b, j, close) {
+            j = skip_ascii_space(b, after, close);
+            if b.get(j) == Some(&b':') && j < close {
+                j += 1;
+            }
+        }
+        j
+    }
+
+    fn enter_may_contain(&mut self, open: usize, header_end: usize) {
+        self.drop_text(open, header_end, DropReason::Header);
+        self.outer_section = self.section;
+        self.section = Section::MayContain;
+        self.mode = Mode::Normal;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Items
+    // -----------------------------------------------------------------------------------------
+
+    /// Handle one raw item `[s, e)` found between two boundaries.
+    fn item(&mut self, s: usize, e: usize, before: Boundary, after: Boundary, scan: &ItemScan) {
+        if before.ends_sentence() {
+            self.mode = Mode::Normal;
+        }
+        let (s, e) = self.trim(s, e);
+        if s >= e {
+            if before.is_list_separator() && after.is_list_separator() {
+                self.out.dropped.push(DroppedText {
+                    text: String::new(),
+                    span: s..s,
+                    reason: DropReason::Empty,
+                });
+            }
+            return;
+        }
+        let survey = scan.survey;
+        if let Some(d) = survey.disclaimer {
+            // Header words just before the disclaimer belong to it ("Ingredients subject to
+            // change"); what comes before them is an item of its own.
+            let from = match self.header_run(s, d, true) {
+                Some((run_start, _, flags)) if flags.any() => run_start,
+                _ => d,
+            };
+            let (prefix_start, prefix_end) = self.trim(s, from);
+            if prefix_start < prefix_end {
+                self.core(
+                    prefix_start,
+                    prefix_end,
+                    before,
+                    Boundary::Disclaimer,
+                    None,
+                    Plain::Unknown,
+                );
+            }
+            self.drop_text(from, e, DropReason::Disclaimer);
+            self.mode = Mode::Disclaimer;
+            return;
+        }
+        self.core(s, e, before, after, Some(survey), scan.plain_bytes());
+    }
+
+    /// Everything but disclaimers: headers, sticky prose, footnotes, labels, retailer codes,
+    /// purposes, and finally the ingredient itself.
+    fn core(
+        &mut self,
+        s: usize,
+        e: usize,
+        before: Boundary,
+        after: Boundary,
+        survey: Option<Survey>,
+        plain: Plain,
+    ) {
+        // The callers pass trimmed, non-empty ranges.
+        let mut s = s;
+        let mut before = before;
+        let mut survey = match survey {
+            Some(survey) => survey,
+            None => self.survey(s, e),
+        };
+        if after == Boundary::Colon {
+            // "Inactive Ingredients:", "May Contain (+/-):", and labels that end in header
+            // words ("Division: Skincare Ingredients:", "Day Cream Ingredients:").
+            if let Some((run_start, _, flags)) = self.header_run(s, e, true)
+                && ((run_start == s && flags.accepted_before_colon()) || flags.core || flags.may)
+            {
+                self.header(s, e, flags);
+                return;
+            }
+        } else if (survey.first_is_header_word || matches!(self.b[s], b'+' | b'(' | b'[' | 0xC2))
+            && let Some((_, header_end, flags)) = self.header_run(s, e, false)
+        {
+            self.header(s, header_end, flags);
+            let (s2, e2) = self.trim(header_end, e);
+            if s2 >= e2 {
+                return;
+            }
+            s = s2;
+            before = Boundary::Colon;
+            survey = self.survey(s, e);
+        }
+        match self.mode {
+            Mode::Prose => return self.drop_text(s, e, DropReason::Prose),
+            Mode::Disclaimer => return self.drop_text(s, e, DropReason::Disclaimer),
+            Mode::Normal => {}
+        }
+        if self.starts_with_marker(s) && self.is_footnote(s, e, before) {
+            self.seen_footnote = true;
+            return self.drop_text(s, e, DropReason::Footnote);
+        }
+        if survey.is_prose() {
+            self.mode = Mode::Prose;
+            return self.drop_text(s, e, DropReason::Prose);
+        }
+        if after == Boundary::Colon && before.starts_sentence() {
+            return self.drop_text(s, e, DropReason::Header);
+        }
+        let Some((s, e, trailing_code)) = self.strip_retailer_codes(s, e) else {
+            return;
+        };
+        if (before == Boundary::Percent || self.section == Section::Active) && self.is_purpose(s, e)
+        {
+            self.drop_text(s, e, DropReason::Purpose);
+        } else {
+            self.ingredient(s, e, plain);
+        }
+        if let Some((open, close)) = trailing_code {
+            self.drop_text(open, close, DropReason::RetailerCode);
+        }
+    }
+
+    fn header(&mut self, s: usize, e: usize, flags: HeaderFlags) {
+        self.drop_text(s, e, DropReason::Header);
+        self.mode = Mode::Normal;
+        if let Some(section) = flags.section() {
+            self.enter_section(section);
+        }
+    }
+
+    fn enter_section(&mut self, section: Section) {
+        if section == Section::Inactive
+            && !self.seen_section_header
+            && self.section == Section::Main
+            && !self.out.ingredients.is_empty()
+            && self.out.ingredients.iter().all(|i| i.percent.is_some())
+        {
+            // "Octocrylene 9%, …, Ensulizole 3%. Inactive Ingredients: …": the unlabelled items
+            // before an inactive section, all with a percentage, are the actives.
+            for ingredient in &mut self.out.ingredients {
+                if ingredient.section == Section::Main {
+                    ingredient.section = Section::Active;
+                }
+            }
+            self.next_position[Section::Active.index()] = self.next_position[Section::Main.index()];
+            self.next_position[Section::Main.index()] = 1;
+        }
+        self.seen_section_header = true;
+        self.section = section;
+    }
+
+    fn ingredient(&mut self, s: usize, e: usize, plain: Plain) {
+        let (text, percent) = self.clean(s, e, plain);
+        if text.is_empty() {
+            return self.drop_text(s, e, DropReason::Empty);
+        }
+        let slot = &mut self.next_position[self.section.index()];
+        let position = *slot;
+        *slot += 1;
+        self.out.ingredients.push(ParsedIngredient {
+            text,
+            span: s..e,
+            section: self.section,
+            percent,
+            position,
+        });
+    }
+
+    fn drop_text(&mut self, s: usize, e: usize, reason: DropReason) {
+        let (s, e) = self.trim(s, e);
+        let text = self.text.get(s..e).unwrap_or_default().to_owned();
+        self.out.dropped.push(DroppedText {
+            text,
+            span: s..e,
+            reason,
+        });
+    }
+
+    /// Whether an item starting with a marker is a footnote rather than a marked ingredient.
+    fn is_footnote(&self, s: usize, e: usize, before: Boundary) -> bool {
+        if self.seen_footnote || matches!(before, Boundary::Star | Boundary::Stop) {
+            return true;
+        }
+        let mut j = s;
+        while j < e && self.starts_with_marker(j) {
+            j += self.char_at(j).map_or(1, char::len_utf8);
+        }
+        self.footnote_phrase(j, e)
+    }
+
+    /// Whether the text at `j` reads like a footnote's explanation: "Organic", "Certified
+    /// organic", "Ingredients from organic farming", "Of natural origin", "Essential oil".
+    fn footnote_phrase(&self, j: usize, e: usize) -> bool {
+        let Some(first) = self.token(j, e).filter(|t| t.kind == TokKind::Word) else {
+            return self.b.get(j) == Some(&b'=');
+        };
+        let second = self
+            .token(first.end, e)
+            .filter(|t| t.kind == TokKind::Word)
+            .map(|t| self.lower(t));
+        let second = second.as_ref().map(Lower::as_bytes);
+        match self.lower(first).as_bytes() {
+            b"certified" | b"certifi\xc3\xa9" | b"organically" | b"ingredient" | b"ingredients"
+            | b"from" | b"of" | b"naturally" | b"fairtrade" | b"ecocert" | b"cosmos"
+            | b"wildcrafted" | b"denotes" | b"indicates" | b"biologique" | b"issu" | b"issus"
+            | b"derived" => true,
+            b"organic" | b"bio" => matches!(
+                second,
+                None | Some(
+                    b"ingredient"
+                        | b"ingredients"
+                        | b"farming"
+                        | b"agriculture"
+                        | b"origin"
+                        | b"certified"
+                        | b"ingr\xc3\xa9dient"
+                        | b"ingr\xc3\xa9dients"
+                )
+            ),
+            b"natural" => matches!(second, Some(b"origin" | b"ingredient" | b"ingredients")),
+            b"essential" => matches!(second, Some(b"oil" | b"oils")),
+            b"fair" => second == Some(b"trade"),
+            b"wild" => matches!(second, Some(b"harvested" | b"crafted")),
+            _ => false,
+        }
+    }
+
+    /// Split off retailer codes at either end of the item (`Linalool [V0606F]`). Returns the
+    /// rest of the item (None if nothing is left) and the trailing code, which is recorded
+    /// after the ingredient to keep the dropped list in order.
+    #[allow(clippy::type_complexity)]
+    fn strip_retailer_codes(
+        &mut self,
+        s: usize,
+        e: usize,
+    ) -> Option<(usize, usize, Option<(usize, usize)>)> {
+        let b = self.b;
+        let (mut s, mut e) = (s, e);
+        if b[s] == b'['
+            && let Some(close) = (s + 1..e.min(s + 24)).find(|&k| b[k] == b']')
+            && is_retailer_code(&b[s + 1..close])
+        {
+            self.drop_text(s, close + 1, DropReason::RetailerCode);
+            (s, e) = self.trim(close + 1, e);
+            if s >= e {
+                return None;
+            }
+        }
+        let mut trailing = None;
+        if b[e - 1] == b']'
+            && let Some(open) = (s.max(e.saturating_sub(24))..e - 1)
+                .rev()
+                .find(|&k| b[k] == b'[')
+            && is_retailer_code(&b[open + 1..e - 1])
+        {
+            let code_end = e;
+            (s, e) = self.trim(s, open);
+            if s >= e {
+                self.drop_text(open, code_end, DropReason::RetailerCode);
+                return None;
+            }
+            trailing = Some((open, code_end));
+        }
+        Some((s, e, trailing))
+    }
+
+    /// Whether the whole item is a Drug Facts purpose ("Sunscreen", "Skin protectant").
+    fn is_purpose(&self, s: usize, e: usize) -> bool {
+        let mut words: [Lower; 3] = [Lower::EMPTY; 3];
+        let mut n = 0;
+        let mut i = s;
+        while let Some(t) = self.token(i, e) {
+            i = t.end;
+            if t.kind != TokKind::Word {
+                if self.starts_with_marker(t.start) || matches!(self.b[t.start], b'.' | b',') {
+                    continue;
+                }
+                return false;
+            }
+            if n == words.len() {
+                return false;
+            }
+            words[n] = self.lower(t);
+            n += 1;
+        }
+        let w = |k: usize| words[k].as_bytes();
+        match n {
+            1 => matches!(
+                w(0),
+                b"sunscreen"
+                    | b"antiperspirant"
+                    | b"antiseptic"
+                    | b"antimicrobial"
+                    | b"antibacterial"
+                    | b"antifungal"
+                    | b"anti-acne"
+                    | b"anti-itch"
+                    | b"antipruritic"
+                    | b"analgesic"
+                    | b"anesthetic"
+                    | b"astringent"
+                    | b"anticavity"
+                    | b"antigingivitis"
+                    | b"antiplaque"
+                    | b"antidandruff"
+                    | b"anti-dandruff"
+                    | b"counterirritant"
+                    | b"protectant"
+                    | b"purpose"
+            ),
+            2 => matches!(
+                (w(0), w(1)),
+                (b"skin" | b"lip", b"protectant")
+                    | (b"acne", b"treatment" | b"medication")
+                    | (b"external" | b"topical", b"analgesic")
+                    | (b"topical", b"anesthetic")
+                    | (b"skin", b"lightener")
+                    | (b"first", b"aid")
+            ),
+            3 => matches!((w(0), w(1), w(2)), (b"first", b"aid", b"antiseptic")),
+            _ => false,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Cleaning
+    // -----------------------------------------------------------------------------------------
+
+    /// The cleaned name of the item `[s, e)` and its printed percentage.
+    fn clean(&self, s: usize, e: usize, plain: Plain) -> (String, Option<f32>) {
+        let b = self.b;
+        if self.is_plain(s, e, plain) {
+            return (self.text.get(s..e).unwrap_or_default().to_owned(), None);
+        }
+        let mut cuts = [(0usize, 0usize); 4];
+        let mut n_cuts = 0;
+        let mut percent: Option<f32> = None;
+        let mut depth = 0usize;
+        let mut group_open = s;
+        let mut i = s;
+        while i < e {
+            let c = b[i];
+            match c {
+                b'(' | b'[' | b'{' => {
+                    if depth == 0 {
+                        group_open = i;
+                    }
+                    depth += 1;
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    if depth > 0 {
+                        depth -= 1;
+                        if depth == 0
+                            && n_cuts < cuts.len()
+                            && let Some(value) = self.percent_group(group_open + 1, i)
+                        {
+                            cuts[n_cuts] = (group_open, i + 1);
+                            n_cuts += 1;
+                            percent = percent.or(value);
+                        }
+                    }
+                    i += 1;
+                }
+                b'0'..=b'9' | b'<' | b'>' | b'~'
+                    if depth == 0
+                        && n_cuts < cuts.len()
+                        && (i == s || b[i - 1].is_ascii_whitespace()) =>
+                {
+                    if let Some((value, end)) = percent_at(b, i, e) {
+                        cuts[n_cuts] = (i, end);
+                        n_cuts += 1;
+                        percent = percent.or(value);
+                        i = end;
+                    } else {
+                        i += 1;
+                    }
+                }
+                _ => i += utf8_len(c),
+            }
+        }
+
+        let mut out = String::with_capacity(e - s);
+        let mut pending_space = false;
+        let mut cut = 0;
+        let mut i = s;
+        while i < e {
+            if cut < n_cuts && i == cuts[cut].0 {
+                i = cuts[cut].1;
+                cut += 1;
+                pending_space = true;
+                continue;
+            }
+            let c = b[i];
+            if c < 0x80 {
+                i += 1;
+                if c.is_ascii_whitespace() || c.is_ascii_control() {
+                    pending_space = true;
+                    continue;
+                }
+                if c == b'*' {
+                    continue;
+                }
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(char::from(c));
+            } else {
+                let Some(ch) = self.char_at(i) else {
+                    i += 1;
+                    continue;
+                };
+                i += ch.len_utf8();
+                if is_space_like(ch) {
+                    pending_space = true;
+                    continue;
+                }
+                if is_marker_char(ch) {
+                    continue;
+                }
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(ch);
+            }
+        }
+        trim_junk(&mut out);
+        (out, percent)
+    }
+
+    /// Whether the item `[s, e)` is already clean: printable ASCII with no marker, no
+    /// percentage, no doubled space, a letter or digit first and a letter, digit or bracket
+    /// last. Most items
+    /// are, and are then copied as they are.
+    fn is_plain(&self, s: usize, e: usize, plain: Plain) -> bool {
+        let b = self.b;
+        let (Some(&first), Some(&last)) = (b.get(s), e.checked_sub(1).and_then(|k| b.get(k)))
+        else {
+            return false;
+        };
+        if !first.is_ascii_alphanumeric()
+            || !(last.is_ascii_alphanumeric() || last == b')' || last == b']')
+        {
+            return false;
+        }
+        let digits = match plain {
+            Plain::No => return false,
+            Plain::Bytes { digits } => digits,
+            Plain::Unknown => {
+                let mut prev = 0u8;
+                let mut digits = false;
+                for &c in &b[s..e] {
+                    if BYTE_CLASS[usize::from(c)] & PLAIN == 0 || (c == b' ' && prev == b' ') {
+                        return false;
+                    }
+                    digits |= c.is_ascii_digit();
+                    prev = c;
+                }
+                digits
+            }
+        };
+        !digits || !b[s..e].windows(3).any(|w| w.eq_ignore_ascii_case(b"ppm"))
+    }
+
+    /// If the group content `[a, z)` is only a percentage (`2%`, `1450 ppm`, `2% w/w`), its
+    /// value (`Some(None)` for a bound such as `<1%`).
+    fn percent_group(&self, a: usize, z: usize) -> Option<Option<f32>> {
+        let (a, z) = self.trim(a, z);
+        if a >= z {
+            return None;
+        }
+        let (value, end) = percent_at(self.b, a, z)?;
+        (end >= z).then_some(value)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Headers
+    // -----------------------------------------------------------------------------------------
+
+    /// A run of header words in `[s, e)`: with `suffix == false`, the run that starts the item
+    /// (`Inactive ingredients water, …`, accepted only if it names a header); with `suffix ==
+    /// true`, the run that ends it (`Division: Skincare Ingredients`). Returns the run's start
+    /// and end and what it says.
+    fn header_run(&self, s: usize, e: usize, suffix: bool) -> Option<(usize, usize, HeaderFlags)> {
+        let mut i = s;
+        let mut run: Option<(usize, usize, HeaderFlags)> = None;
+        let mut whole = true;
+        while let Some(t) = self.token(i, e) {
+            i = t.end;
+            let mut end = t.end;
+            let known = run.map(|(_, _, f)| f).unwrap_or_default();
+            let word: Option<HeaderWord> = match t.kind {
+                TokKind::Word => match header_word(self.lower(t).as_bytes()) {
+                    Some(HeaderWord::MayFirst(seconds)) => match self.token(i, e) {
+                        Some(t2)
+                            if t2.kind == TokKind::Word
+                                && seconds.contains(&self.lower(t2).as_bytes()) =>
+                        {
+                            i = t2.end;
+                            end = t2.end;
+                            Some(HeaderWord::May)
+                        }
+                        _ => None,
+                    },
+                    other => other,
+                },
+                TokKind::Group => {
+                    let inner_start = skip_ascii_space(self.b, t.start + 1, t.end);
+                    if may_contain_marker(self.b, inner_start, t.end).is_some() {
+                        Some(HeaderWord::May)
+                    } else if known.any() && t.end - t.start <= 40 {
+                        Some(HeaderWord::Filler)
+                    } else {
+                        None
+                    }
+                }
+                TokKind::Punct => {
+                    if let Some(after) = may_contain_marker(self.b, t.start, e) {
+                        i = after;
+                        end = after;
+                        Some(HeaderWord::May)
+                    } else if run.is_some() && matches!(self.b[t.start], b'/' | b'&') {
+                        Some(HeaderWord::Separator)
+                    } else {
+                        None
+                    }
+                }
+            };
+            match word {
+                Some(word) => {
+                    let (start, mut run_end, mut flags) = run.unwrap_or((t.start, t.end, known));
+                    flags.add(word);
+                    if word != HeaderWord::Separator {
+                        run_end = end;
+                    }
+                    run = Some((start, run_end, flags));
+                }
+                None if suffix => run = None,
+                None => {
+                    whole = false;
+                    break;
+                }
+            }
+        }
+        let (start, end, flags) = run?;
+        if suffix {
+            return Some((start, end, flags));
+        }
+        let accepted =
+            flags.core || flags.may || (whole && (flags.weak || flags.active || flags.inactive));
+        accepted.then_some((start, end, flags))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Prose and disclaimers
+    // -----------------------------------------------------------------------------------------
+
+    /// Count the words of `[s, e)` (outside brackets) and look for prose and disclaimers. The
+    /// scanner does the same while it reads each item; this is for parts of items.
+    fn survey(&self, s: usize, e: usize) -> Survey {
+        let b = self.b;
+        let mut survey = Survey::NEW;
+        let mut depth = 0usize;
+        let mut word_start = NO_WORD;
+        let mut i = s;
+        while i < e {
+            let c = b[i];
+            if depth > 0 {
+                match c {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth -= 1,
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            let space = if c >= 0xC2 { space_len(b, i) } else { 0 };
+            if BYTE_CLASS[usize::from(c)] & WORD != 0 && space == 0 {
+                if word_start == NO_WORD {
+                    word_start = i;
+                }
+                i += 1;
+                continue;
+            }
+            if word_start != NO_WORD {
+                survey_word(b, &mut survey, word_start, i);
+                word_start = NO_WORD;
+            }
+            if matches!(c, b'(' | b'[' | b'{') {
+                depth = 1;
+            }
+            i += space.max(1);
+        }
+        if word_start != NO_WORD {
+            survey_word(b, &mut survey, word_start, e);
+        }
+        survey
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Low-level helpers
+    // -----------------------------------------------------------------------------------------
+
+    fn char_at(&self, i: usize) -> Option<char> {
+        self.text.get(i..).and_then(|rest| rest.chars().next())
+    }
+
+    fn starts_with_marker(&self, i: usize) -> bool {
+        match self.b.get(i) {
+            Some(b'*') => true,
+            Some(&c) if c >= 0x80 => self.char_at(i).is_some_and(is_footnote_marker),
+            _ => false,
+        }
+    }
+
+    /// `[s, e)` without surrounding whitespace, control and zero-width characters.
+    fn trim(&self, s: usize, e: usize) -> (usize, usize) {
+        let b = self.b;
+        let (mut s, mut e) = (s, e.min(b.len()));
+        while s < e {
+            let c = b[s];
+            if c < 0x80 {
+                if BYTE_CLASS[usize::from(c)] & SPACE == 0 {
+                    break;
+                }
+                s += 1;
+            } else {
+                match space_len(b, s) {
+                    0 => break,
+                    len => s += len,
+                }
+            }
+        }
+        while s < e {
+            let c = b[e - 1];
+            if c < 0x80 {
+                if BYTE_CLASS[usize::from(c)] & SPACE == 0 {
+                    break;
+                }
+                e -= 1;
+            } else {
+                // Step back to the first byte of the last character.
+                let mut k = e - 1;
+                while k > s && b[k] & 0xC0 == 0x80 {
+                    k -= 1;
+                }
+                if space_len(b, k) != e - k {
+                    break;
+                }
+                e = k;
+            }
+        }
+        (s, e.max(s))
+    }
+
+    /// The next token at or after `i` (before `e`), skipping whitespace.
+    fn token(&self, i: usize, e: usize) -> Option<Tok> {
+        let b = self.b;
+        let mut i = i;
+        while i < e {
+            let c = b[i];
+            if c < 0x80 {
+                if c.is_ascii_whitespace() || c.is_ascii_control() {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            match self.char_at(i) {
+                Some(ch) if is_space_like(ch) => i += ch.len_utf8(),
+                Some(_) => break,
+                None => i += 1,
+            }
+        }
+        if i >= e {
+            return None;
+        }
+        let c = b[i];
+        if matches!(c, b'(' | b'[' | b'{') {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < e {
+                match b[j] {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return Some(Tok {
+                                kind: TokKind::Group,
+                                start: i,
+                                end: j + 1,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            return Some(Tok {
+                kind: TokKind::Group,
+                start: i,
+                end: e,
+            });
+        }
+        let word_len = |j: usize| -> usize {
+            match b.get(j) {
+                Some(c) if c.is_ascii_alphanumeric() => 1,
+                Some(&c) if c >= 0x80 => match self.char_at(j) {
+                    Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
+                    _ => 0,
+                },
+                _ => 0,
+            }
+        };
+        let first = word_len(i);
+        if first == 0 {
+            let len = self.char_at(i).map_or(1, char::len_utf8);
+            return Some(Tok {
+                kind: TokKind::Punct,
+                start: i,
+                end: (i + len).min(e),
+            });
+        }
+        let mut j = i + first;
+        while j < e {
+            let len = word_len(j);
+            if len > 0 {
+                j += len;
+            } else if matches!(b[j], b'-' | b'\'') && j + 1 < e && word_len(j + 1) > 0 {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        Some(Tok {
+            kind: TokKind::Word,
+            start: i,
+            end: j.min(e),
+        })
+    }
+
+    /// The lower-cased text of a word token.
+    fn lower(&self, t: Tok) -> Lower {
+        lower(&self.b[t.start..t.end])
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens and vocabulary
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokKind {
+    /// Letters and digits, with inner `-` and `'` (`Alpha-Isomethyl`, `non-medicinal`).
+    Word,
+    /// A bracket group, brackets included (to the item's end when unclosed).
+    Group,
+    /// Any other single character.
+    Punct,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    kind: TokKind,
+    start: usize,
+    end: usize,
+}
+
+/// A short word, lower-cased, in a fixed buffer (no allocation).
+#[derive(Clone, Copy)]
+struct Lower {
+    buf: [u8; 24],
+    len: usize,
+    too_long: bool,
+}
+
+impl Lower {
+    const EMPTY: Lower = Lower {
+        buf: [0; 24],
+        len: 0,
+        too_long: false,
+    };
+
+    fn as_bytes(&self) -> &[u8] {
+        if self.too_long {
+            return b"";
+        }
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// A word lower-cased (ASCII and Latin-1 capitals), in a fixed buffer (no allocation).
+fn lower(word: &[u8]) -> Lower {
+    let mut lower = Lower::EMPTY;
+    if word.len() > lower.buf.len() {
+        lower.too_long = true;
+        return lower;
+    }
+    let mut k = 0;
+    while k < word.len() {
+        let c = word[k];
+        // Latin-1 capitals À..Þ (except ×) are C3 80..9E; their small letters are +0x20.
+        if c == 0xC3
+            && let Some(&next) = word.get(k + 1)
+            && (0x80..=0x9E).contains(&next)
+            && next != 0x97
+        {
+            lower.buf[k] = c;
+            lower.buf[k + 1] = next + 0x20;
+            k += 2;
+            continue;
+        }
+        lower.buf[k] = c.to_ascii_lowercase();
+        k += 1;
+    }
+    lower.len = word.len();
+    lower
+}
+
+/// What a word says in a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeaderWord {
+    /// "Ingredients", "INCI", "Composition" …
+    Core,
+    Active,
+    Inactive,
+    /// "May contain", "+/-", "Peut contenir" …
+    May,
+    /// The first word of a two-word "may contain" phrase, with the words that may follow it.
+    MayFirst(&'static [&'static [u8]]),
+    /// "Purpose", "Drug Facts": a header only when alone.
+    Weak,
+    /// "list", "full", "of", "(in each gram)".
+    Filler,
+    /// `/` or `&` between header words.
+    Separator,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct HeaderFlags {
+    core: bool,
+    active: bool,
+    inactive: bool,
+    may: bool,
+    weak: bool,
+    filler: bool,
+}
+
+impl HeaderFlags {
+    fn add(&mut self, word: HeaderWord) {
+        match word {
+            HeaderWord::Core => self.core = true,
+            HeaderWord::Active => self.active = true,
+            HeaderWord::Inactive => self.inactive = true,
+            HeaderWord::May | HeaderWord::MayFirst(_) => self.may = true,
+            HeaderWord::Weak => self.weak = true,
+            HeaderWord::Filler | HeaderWord::Separator => self.filler = true,
+        }
+    }
+
+    fn any(self) -> bool {
+        self.core || self.active || self.inactive || self.may || self.weak || self.filler
+    }
+
+    fn accepted_before_colon(self) -> bool {
+        self.core || self.active || self.inactive || self.may || self.weak
+    }
+
+    /// The section a header switches to (None: keep the current one).
+    fn section(self) -> Option<Section> {
+        if self.may {
+            Some(Section::MayContain)
+        } else if self.inactive {
+            Some(Section::Inactive)
+        } else if self.active {
+            Some(Section::Active)
+        } else if self.core {
+            Some(Section::Main)
+        } else {
+            None
+        }
+    }
+}
+
+/// Header vocabulary (lower-cased). `ingrédients`, `ingrediënten`, `composición` and `può`
+/// are spelled in UTF-8 bytes.
+const HEADER_CORE: &[&[u8]] = &[
+    b"ingredients",
+    b"ingredient",
+    b"ingr\xc3\xa9dients",
+    b"ingr\xc3\xa9dient",
+    b"ingredientes",
+    b"ingrediente",
+    b"ingredienti",
+    b"ingredi\xc3\xabnten",
+    b"ingredienser",
+    b"zutaten",
+    b"inhaltsstoffe",
+    b"bestandteile",
+    b"inci",
+    b"ctfa",
+    b"composition",
+    b"composici\xc3\xb3n",
+    b"composizione",
+];
+const HEADER_ACTIVE: &[&[u8]] = &[b"active", b"actives", b"medicinal", b"activos", b"actifs"];
+const HEADER_INACTIVE: &[&[u8]] = &[
+    b"inactive",
+    b"other",
+    b"non-medicinal",
+    b"nonmedicinal",
+    b"inactivos",
+    b"excipients",
+];
+const HEADER_FILLER: &[&[u8]] = &[
+    b"list",
+    b"lists",
+    b"full",
+    b"complete",
+    b"of",
+    b"and",
+    b"label",
+];
+const HEADER_WEAK: &[&[u8]] = &[b"purpose", b"purposes", b"drug", b"facts", b"continued"];
+/// "May contain" in several languages: first word, then the words that may follow it.
+const HEADER_MAY: &[(&[u8], &[&[u8]])] = &[
+    (b"may", &[b"contain", b"contains"]),
+    (b"peut", &[b"contenir"]),
+    (b"puede", &[b"contener"]),
+    (b"kann", &[b"enthalten"]),
+    (b"pode", &[b"conter"]),
+    (b"pu\xc3\xb2", &[b"contenere"]),
+    (b"puo", &[b"contenere"]),
+];
+
+fn header_word(word: &[u8]) -> Option<HeaderWord> {
+    if HEADER_CORE.contains(&word) {
+        Some(HeaderWord::Core)
+    } else if HEADER_ACTIVE.contains(&word) {
+        Some(HeaderWord::Active)
+    } else if HEADER_INACTIVE.contains(&word) {
+        Some(HeaderWord::Inactive)
+    } else if HEADER_FILLER.contains(&word) {
+        Some(HeaderWord::Filler)
+    } else if HEADER_WEAK.contains(&word) {
+        Some(HeaderWord::Weak)
+    } else {
+        HEADER_MAY
+            .iter()
+            .find(|(first, _)| *first == word)
+            .map(|(_, seconds)| HeaderWord::MayFirst(seconds))
+    }
+}
+
+/// What [`Parser::survey`] found in an item.
+#[derive(Debug, Clone, Copy)]
+struct Survey {
+    /// Words containing a letter, outside brackets.
+    words: usize,
+    /// Of those, English function words ("the", "your", "with" …).
+    function_words: usize,
+    /// Words after the first that start with a lower-case letter.
+    lowercase_words: usize,
+    /// The first word is capitalised ("This", not "THIS" or "this").
+    first_capitalised: bool,
+    /// The first word can start a header ("Ingredients", "Inactive", "May" …).
+    first_is_header_word: bool,
+    /// The item opens like prose ("Directions", "Free from", "Apply", "…-free").
+    starter: bool,
+    /// Where a disclaimer starts, if one does.
+    disclaimer: Option<usize>,
+    /// Vocabulary candidates among the words, as (start, end): the first word, and the last
+    /// two words read (None where that word was not a candidate).
+    first_word: Option<(usize, usize)>,
+    prev: Option<(usize, usize)>,
+    prev2: Option<(usize, usize)>,
+}
+
+impl Survey {
+    const NEW: Survey = Survey {
+        words: 0,
+        function_words: 0,
+        lowercase_words: 0,
+        first_capitalised: false,
+        first_is_header_word: false,
+        starter: false,
+        disclaimer: None,
+        first_word: None,
+        prev: None,
+        prev2: None,
+    };
+
+    fn is_prose(&self) -> bool {
+        self.starter
+            || (self.words >= 4 && self.function_words >= 2)
+            || (self.words >= 5
+                && self.first_capitalised
+                && self.lowercase_words + 1 >= self.words
+                && self.function_words >= 1)
+    }
+}
+
+/// A list of lower-cased words.
+type Words = &'static [&'static [u8]];
+
+/// English function words: two or more in an item of four words or more make it prose.
+const FUNCTION_WORDS: &[&[u8]] = &[
+    b"a", b"an", b"the", b"and", b"or", b"of", b"to", b"for", b"with", b"without", b"in", b"on",
+    b"at", b"by", b"from", b"into", b"your", b"you", b"our", b"we", b"us", b"it", b"its", b"is",
+    b"are", b"was", b"be", b"been", b"this", b"that", b"these", b"those", b"if", b"not", b"no",
+    b"do", b"does", b"may", b"can", b"will", b"should", b"after", b"before", b"every", b"each",
+    b"all", b"any", b"as", b"than", b"more", b"most", b"very", b"only", b"also", b"so", b"when",
+    b"until", b"please",
+];
+
+/// First words that make an item prose: Drug Facts sections, directions, claims.
+const PROSE_FIRST_WORDS: &[&[u8]] = &[
+    b"uses",
+    b"use",
+    b"directions",
+    b"direction",
+    b"warnings",
+    b"warning",
+    b"caution",
+    b"cautions",
+    b"questions",
+    b"indications",
+    b"description",
+    b"benefits",
+    b"apply",
+    b"reapply",
+    b"wear",
+    b"limit",
+    b"avoid",
+    b"rinse",
+    b"store",
+    b"storage",
+    b"shake",
+    b"massage",
+    b"discontinue",
+    b"consult",
+    b"children",
+    b"vegan",
+    b"cruelty-free",
+    b"dermatologically",
+    b"clinically",
+    b"ophthalmologist-tested",
+    b"dermatologist-tested",
+    b"formulated",
+    b"this",
+    b"our",
+    b"your",
+    b"we",
+];
+
+/// Two-word openings that make an item prose ("Do not", "Keep out", "Free from").
+const PROSE_PAIRS: &[(&[u8], &[&[u8]])] = &[
+    (b"how", &[b"to"]),
+    (b"do", &[b"not"]),
+    (b"stop", &[b"use"]),
+    (b"ask", &[b"a", b"doctor"]),
+    (b"keep", &[b"out", b"away"]),
+    (
+        b"for",
+        &[b"external", b"use", b"best", b"all", b"sensitive"],
+    ),
+    (b"when", &[b"using"]),
+    (b"other", &[b"information"]),
+    (b"free", &[b"from", b"of"]),
+    (b"made", &[b"in", b"with", b"without"]),
+    (b"suitable", &[b"for"]),
+    (b"not", &[b"tested"]),
+    (b"contains", &[b"no"]),
+    (b"protect", &[b"from", b"this"]),
+];
+
+/// Two-word openings of a disclaimer ("please note", "may change", "subject to").
+const DISCLAIMER_PAIRS: &[(Words, Words)] = &[
+    (
+        &[b"please"],
+        &[
+            b"be", b"note", b"refer", b"read", b"check", b"see", b"consult", b"always", b"verify",
+        ],
+    ),
+    (
+        &[b"may", b"can", b"might", b"could"],
+        &[b"change", b"vary", b"differ"],
+    ),
+    (&[b"refer", b"subject"], &[b"to"]),
+    (
+        &[b"formula", b"formulas", b"formulation", b"formulations"],
+        &[b"may", b"can", b"change", b"changes", b"vary"],
+    ),
+];
+
+/// Three-word openings of a disclaimer ("for the most…", "check the packaging").
+const DISCLAIMER_TRIPLES: &[(Words, Words, Words)] = &[
+    (
+        &[b"for"],
+        &[b"the"],
+        &[b"most", b"latest", b"complete", b"current"],
+    ),
+    (
+        &[b"check"],
+        &[b"the", b"product", b"your"],
+        &[
+            b"packaging",
+            b"package",
+            b"pack",
+            b"label",
+            b"product",
+            b"box",
+        ],
+    ),
+];
+
+/// The longest word the signatures cover.
+const SIGNATURE_MAX_LEN: usize = 24;
+
+/// For each word length and first letter, the set of last letters (`a`–`z` are 0–25,
+/// anything else 26) of every word in the vocabulary tables above. A word whose signature
+/// is absent cannot be in the vocabulary, which rejects most INCI words in a few
+/// instructions before any lower-casing or comparison.
+static SURVEY_SIGNATURES: [[u32; 27]; SIGNATURE_MAX_LEN + 1] = {
+    let mut table = [[0u32; 27]; SIGNATURE_MAX_LEN + 1];
+    table = sign_words(table, FUNCTION_WORDS);
+    table = sign_words(table, PROSE_FIRST_WORDS);
+    let mut k = 0;
+    while k < PROSE_PAIRS.len() {
+        table = sign_words(table, &[PROSE_PAIRS[k].0]);
+        table = sign_words(table, PROSE_PAIRS[k].1);
+        k += 1;
+    }
+    let mut k = 0;
+    while k < DISCLAIMER_PAIRS.len() {
+        table = sign_words(table, DISCLAIMER_PAIRS[k].0);
+        table = sign_words(table, DISCLAIMER_PAIRS[k].1);
+        k += 1;
+    }
+    let mut k = 0;
+    while k < DISCLAIMER_TRIPLES.len() {
+        table = sign_words(table, DISCLAIMER_TRIPLES[k].0);
+        table = sign_words(table, DISCLAIMER_TRIPLES[k].1);
+        table = sign_words(table, DISCLAIMER_TRIPLES[k].2);
+        k += 1;
+    }
+    table = sign_words(table, HEADER_CORE);
+    table = sign_words(table, HEADER_ACTIVE);
+    table = sign_words(table, HEADER_INACTIVE);
+    table = sign_words(table, HEADER_FILLER);
+    table = sign_words(table, HEADER_WEAK);
+    let mut k = 0;
+    while k < HEADER_MAY.len() {
+        table = sign_words(table, &[HEADER_MAY[k].0]);
+        k += 1;
+    }
+    table
+};
+
+const fn letter_class(c: u8) -> usize {
+    if c.is_ascii_alphabetic() {
+        (c.to_ascii_lowercase() - b'a') as usize
+    } else {
+        26
+    }
+}
+
+const fn sign_words(
+    mut table: [[u32; 27]; SIGNATURE_MAX_LEN + 1],
+    words: &[&[u8]],
+) -> [[u32; 27]; SIGNATURE_MAX_LEN + 1] {
+    let mut k = 0;
+    while k < words.len() {
+        let word = words[k];
+        if !word.is_empty() && word.len() <= SIGNATURE_MAX_LEN {
+            table[word.len()][letter_class(word[0])] |= 1 << letter_class(word[word.len() - 1]);
+        }
+        k += 1;
+    }
+    table
+}
+
+/// Whether `word` (as printed) may be in the vocabulary.
+fn may_be_survey_word(word: &[u8]) -> bool {
+    match (word.first(), word.last()) {
+        (Some(&first), Some(&last)) if word.len() <= SIGNATURE_MAX_LEN => {
+            SURVEY_SIGNATURES[word.len()][letter_class(first)] & (1 << letter_class(last)) != 0
+        }
+        _ => false,
+    }
+}
+
+/// Add the word `[start, end)` of `b` to `survey`.
+#[inline(always)]
+fn survey_word(b: &[u8], survey: &mut Survey, start: usize, end: usize) {
+    // Fast path for the usual INCI word: starts and ends with a letter or digit, is not the
+    // first word, and cannot be in the vocabulary.
+    if let (Some(&first), Some(&last)) = (b.get(start), end.checked_sub(1).and_then(|k| b.get(k)))
+        && survey.words > 0
+        && first.is_ascii_alphabetic()
+        && last.is_ascii_alphanumeric()
+        && !may_be_survey_word(&b[start..end])
+    {
+        survey.words += 1;
+        survey.lowercase_words += usize::from(first.is_ascii_lowercase());
+        survey.prev2 = survey.prev;
+        survey.prev = None;
+        return;
+    }
+    survey_word_slow(b, survey, start, end);
+}
+
+#[inline(never)]
+fn survey_word_slow(b: &[u8], survey: &mut Survey, start: usize, end: usize) {
+    let (mut start, mut end) = (start, end);
+    while start < end && matches!(b[start], b'-' | b'\'') {
+        start += 1;
+    }
+    while end > start && matches!(b[end - 1], b'-' | b'\'') {
+        end -= 1;
+    }
+    let word = &b[start..end];
+    let Some(&first) = word.first() else {
+        return;
+    };
+    if BYTE_CLASS[usize::from(first)] & WORD_LETTER == 0
+        && !word
+            .iter()
+            .any(|&c| BYTE_CLASS[usize::from(c)] & WORD_LETTER != 0)
+    {
+        return;
+    }
+    survey.words += 1;
+    if survey.words == 1 {
+        survey.first_capitalised =
+            word[0].is_ascii_uppercase() && word[1..].iter().any(u8::is_ascii_lowercase);
+        survey.starter = word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free");
+    } else if word[0].is_ascii_lowercase() {
+        survey.lowercase_words += 1;
+    }
+    if !may_be_survey_word(word) {
+        survey.prev2 = survey.prev;
+        survey.prev = None;
+        return;
+    }
+    let lowered = lower(word);
+    let w = lowered.as_bytes();
+    if is_function_word(w) {
+        survey.function_words += 1;
+    }
+    if survey.words == 1 {
+        survey.starter |= prose_starter(w, None);
+        survey.first_is_header_word = header_word(w).is_some();
+        survey.first_word = Some((start, end));
+    } else if survey.words == 2
+        && let Some((a, z)) = survey.first_word
+    {
+        survey.starter |= prose_starter(lower(&b[a..z]).as_bytes(), Some(w));
+    }
+    if survey.disclaimer.is_none()
+        && let Some((a1, z1)) = survey.prev
+    {
+        let w1 = lower(&b[a1..z1]);
+        if let Some((a2, z2)) = survey.prev2
+            && disclaimer3(lower(&b[a2..z2]).as_bytes(), w1.as_bytes(), w)
+        {
+            survey.disclaimer = Some(a2);
+        } else if disclaimer2(w1.as_bytes(), w) {
+            survey.disclaimer = Some(a1);
+        }
+    }
+    survey.prev2 = survey.prev;
+    survey.prev = Some((start, end));
+}
+
+fn is_function_word(word: &[u8]) -> bool {
+    FUNCTION_WORDS.contains(&word)
+}
+
+/// Whether an item opening with `first` (and `second`) is prose.
+fn prose_starter(first: &[u8], second: Option<&[u8]>) -> bool {
+    PROSE_FIRST_WORDS.contains(&first)
+        || second.is_some_and(|second| {
+            PROSE_PAIRS
+                .iter()
+                .any(|(a, b)| *a == first && b.contains(&second))
+        })
+}
+
+/// Whether a disclaimer starts with the words `w1 w2`.
+fn disclaimer2(w1: &[u8], w2: &[u8]) -> bool {
+    DISCLAIMER_PAIRS
+        .iter()
+        .any(|(a, b)| a.contains(&w1) && b.contains(&w2))
+}
+
+/// Whether a disclaimer starts with the words `w1 w2 w3`.
+fn disclaimer3(w1: &[u8], w2: &[u8], w3: &[u8]) -> bool {
+    DISCLAIMER_TRIPLES
+        .iter()
+        .any(|(a, b, c)| a.contains(&w1) && b.contains(&w2) && c.contains(&w3))
+}
+
+/// Abbreviations whose full stop does not end an item (`Alcohol Denat.`, `Ext. Violet 2`,
+/// `St. Paul's Wort`, `Rosa canina var.`, `D&C Red No. 6`).
+fn is_abbreviation(word: &[u8]) -> bool {
+    const WORDS: [&[u8]; 16] = [
+        b"denat", b"ext", b"st", b"sp", b"spp", b"ssp", b"subsp", b"var", b"cv", b"no", b"nr",
+        b"fl", b"approx", b"incl", b"vol", b"aq",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// A short chemical locant or Greek-letter prefix (`1`, `2`, `N`, `4A`, `Alpha`, `Trans`).
+fn is_locant(run: &[u8]) -> bool {
+    const WORDS: [&[u8]; 6] = [b"alpha", b"beta", b"gamma", b"delta", b"trans", b"cis"];
+    !run.is_empty()
+        && (run.len() <= 2
+            || run.iter().all(u8::is_ascii_digit)
+            || WORDS.iter().any(|w| w.eq_ignore_ascii_case(run)))
+}
+
+/// A retailer code: 3 to 20 upper-case letters, digits and hyphens, with a letter and a digit
+/// (`V0606F`, `ILN38237`).
+fn is_retailer_code(code: &[u8]) -> bool {
+    (3..=20).contains(&code.len())
+        && code
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-')
+        && code.iter().any(u8::is_ascii_digit)
+        && code.iter().any(u8::is_ascii_uppercase)
+}
+
+/// A number with a unit of concentration at `i` (`20%`, `9.60 %`, `9,6%`, `1450 ppm`,
+/// `<1%`, `2% w/w`). Returns the value as a percentage (None for a bound or an impossible
+/// value) and the end of the expression.
+fn percent_at(b: &[u8], i: usize, e: usize) -> Option<(Option<f32>, usize)> {
+    let mut j = i;
+    let bound = matches!(b.get(j), Some(b'<' | b'>' | b'~'));
+    if bound {
+        j = skip_ascii_space(b, j + 1, e);
+    }
+    let int_start = j;
+    let mut value = 0.0f64;
+    while j < e && b[j].is_ascii_digit() && j - int_start < 7 {
+        value = value * 10.0 + f64::from(b[j] - b'0');
+        j += 1;
+    }
+    if j == int_start || (j < e && b[j].is_ascii_digit()) {
+        return None;
+    }
+    if j + 1 < e && matches!(b[j], b'.' | b',') && b[j + 1].is_ascii_digit() {
+        j += 1;
+        let mut scale = 0.1f64;
+        let frac_start = j;
+        while j < e && b[j].is_ascii_digit() && j - frac_start < 6 {
+            value += f64::from(b[j] - b'0') * scale;
+            scale /= 10.0;
+            j += 1;
+        }
+        if j < e && b[j].is_ascii_digit() {
+            return None;
+        }
+    }
+    j = skip_ascii_space(b, j, e);
+    let ppm = if b.get(j) == Some(&b'%') && j < e {
+        j += 1;
+        false
+    } else if j + 3 <= e
+        && b[j..j + 3].eq_ignore_ascii_case(b"ppm")
+        && !b.get(j + 3).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        j += 3;
+        true
+    } else {
+        return None;
+    };
+    let k = skip_ascii_space(b, j, e);
+    if k + 3 <= e
+        && (b[k..k + 3].eq_ignore_ascii_case(b"w/w") || b[k..k + 3].eq_ignore_ascii_case(b"w/v"))
+        && !b.get(k + 3).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        j = k + 3;
+    }
+    let percent = if ppm { value / 10_000.0 } else { value };
+    let value = (!bound && (0.0..=100.0).contains(&percent)).then_some(percent as f32);
+    Some((value, j))
+}
+
+/// Remove leading and trailing punctuation from a cleaned name, keeping brackets and the full
+/// stop of a final abbreviation (`Alcohol Denat.`). Empties names with no letter or digit.
+fn trim_junk(out: &mut String) {
+    if !out.chars().any(char::is_alphanumeric) {
+        out.clear();
+        return;
+    }
+    let keep_end = |c: char| c.is_alphanumeric() || c == ')' || c == ']';
+    let mut end = out
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| keep_end(c))
+        .map_or(0, |(k, c)| k + c.len_utf8());
+    if out[end..].starts_with('.') {
+        let letters = out[..end]
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        if letters > 0 && is_abbreviation(&out.as_bytes()[end - letters..end]) {
+            end += 1;
+        }
+    }
+    out.truncate(end);
+    let start = out
+        .char_indices()
+        .find(|&(_, c)| c.is_alphanumeric() || c == '(' || c == '[')
+        .map_or(out.len(), |(k, _)| k);
+    if start > 0 {
+        out.drain(..start);
+    }
+}
+
+/// Whitespace, control and invisible characters (zero-width spaces, byte-order mark, the
+/// replacement character): never part of a name. Agrees with [`space_len`] and the
+/// [`SPACE`] class.
+fn is_space_like(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}'
+        )
+}
+
+/// Characters that mark a footnote at the start of an item.
+fn is_footnote_marker(c: char) -> bool {
+    matches!(
+        c,
+        '*' | '†' | '‡' | '¹' | '²' | '³' | '⁰' | '⁴'..='⁹' | '※' | '⁎' | '∗'
+    )
+}
+
+/// Characters removed from names wherever they appear.
+fn is_marker_char(c: char) -> bool {
+    is_footnote_marker(c) || matches!(c, '°' | '™' | '®' | '©' | '℠' | '§' | '¶')
+}
+
+/// [`BYTE_CLASS`] bit: the scanner must look at this byte (a possible separator, bracket,
+/// marker or percentage, or the lead byte of a non-ASCII separator).
+const SPECIAL: u8 = 1;
+/// [`BYTE_CLASS`] bit: a letter (ASCII, or the lead byte of a non-ASCII letter).
+const LETTER: u8 = 2;
+/// [`BYTE_CLASS`] bit: may appear in an already clean name (see [`Parser::is_plain`]).
+const PLAIN: u8 = 4;
+/// [`BYTE_CLASS`] bit: ASCII whitespace or control character.
+const SPACE: u8 = 8;
+/// [`BYTE_CLASS`] bit: part of a word for [`Parser::survey`] (ASCII letters and digits, `-`,
+/// `'`, and any byte of a non-ASCII character).
+const WORD: u8 = 16;
+/// [`BYTE_CLASS`] bit: a letter for [`Parser::survey`] (ASCII, or any non-ASCII byte).
+const WORD_LETTER: u8 = 32;
+/// [`BYTE_CLASS`] bit: an ASCII digit.
+const DIGIT: u8 = 64;
+
+/// What each byte can be, so the hot loops test one table entry per byte.
+static BYTE_CLASS: [u8; 256] = byte_classes();
+
+const fn byte_classes() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut c = 0usize;
+    while c < 256 {
+        let byte = c as u8;
+        let mut class = 0;
+        if matches!(
+            byte,
+            b',' | b';'
+                | b'|'
+                | b'\n'
+                | b'\r'
+                | b'.'
+                | b':'
+                | b'-'
+                | b'%'
+                | b'*'
+                | b'('
+                | b'['
+                | b'{'
+                | b')'
+                | b']'
+                | b'}'
+                | 0xC2
+                | 0xE1
+                | 0xE2
+                | 0xE3
+                | 0xEF
+        ) {
+            class |= SPECIAL;
+        }
+        if byte.is_ascii_alphabetic() || matches!(byte, 0xC3..=0xDF | 0xE4..=0xED | 0xF0..=0xF4) {
+            class |= LETTER;
+        }
+        if byte.is_ascii_whitespace() || byte.is_ascii_control() {
+            class |= SPACE;
+        }
+        if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'\'' || byte >= 0x80 {
+            class |= WORD;
+        }
+        if byte.is_ascii_alphabetic() || byte >= 0x80 {
+            class |= WORD_LETTER;
+        }
+        if byte.is_ascii_digit() {
+            class |= DIGIT;
+        }
+        if byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b' ' | b'-' | b'/' | b'\\' | b'(' | b')' | b'[' | b']' | b'&' | b'\'' | b',' | b'.'
+            )
+        {
+            class |= PLAIN;
+        }
+        table[c] = class;
+        c += 1;
+    }
+    table
+}
+
+/// The length of the non-ASCII space or invisible character starting at `i` (no-break and
+/// other Unicode spaces, zero-width characters, the replacement character), or 0.
+fn space_len(b: &[u8], i: usize) -> usize {
+    match (b.get(i), b.get(i + 1), b.get(i + 2)) {
+        (Some(0xC2), Some(0x80..=0xA0), _) => 2,
+        (Some(0xE1), Some(0x9A), Some(0x80))
+        | (Some(0xE2), Some(0x80), Some(0x80..=0x8D | 0xA8 | 0xA9 | 0xAF))
+        | (Some(0xE2), Some(0x81), Some(0x9F | 0xA0))
+        | (Some(0xE3), Some(0x80), Some(0x80))
+        | (Some(0xEF), Some(0xBB), Some(0xBF))
+        | (Some(0xEF), Some(0xBF), Some(0xBD)) => 3,
+        _ => 0,
+    }
+}
+
+fn skip_ascii_space(b: &[u8], mut j: usize, end: usize) -> usize {
+    while j < end && j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+        j += 1;
+    }
+    j
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xFF => 4,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Table tests quote real labels from `tests/fixtures/products-public.jsonl` (the record id
+    //! and its `source` are given where a test uses one); the rest are the cases of
+    //! `reference/ingredients.md` §4.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The eval sample, copied into the repository (see `tests/fixtures/README.md`).
+    const FIXTURE: &str = include_str!("../../../../tests/fixtures/products-public.jsonl");
+
+    fn names(text: &str) -> Vec<String> {
+        parse_inci_list(text)
+            .ingredients
+            .into_iter()
+            .map(|i| i.text)
+            .collect()
+    }
+
+    fn dropped(text: &str) -> Vec<(DropReason, String)> {
+        parse_inci_list(text)
+            .dropped
+            .into_iter()
+            .map(|d| (d.reason, d.text))
+            .collect()
+    }
+
+    fn sections(text: &str) -> Vec<(Section, usize, String, Option<f32>)> {
+        parse_inci_list(text)
+            .ingredients
+            .into_iter()
+            .map(|i| (i.section, i.position, i.text, i.percent))
+            .collect()
+    }
+
+    fn record(id: &str) -> String {
+        FIXTURE
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .find(|record| record["id"] == id)
+            .and_then(|record| record["ingredients"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| panic!("no record {id} in the fixture"))
+    }
+
+    /// Checks every structural promise of [`ParsedList`] for `text`.
+    fn assert_well_formed(text: &str, list: &ParsedList) {
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut last_end = 0;
+        for ingredient in &list.ingredients {
+            let span = &ingredient.span;
+            assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
+            assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            assert!(
+                span.start >= last_end,
+                "ingredient spans out of order: {list:#?}"
+            );
+            last_end = span.end;
+            assert!(!ingredient.text.is_empty());
+            assert_eq!(ingredient.text.trim(), ingredient.text);
+            assert!(!ingredient.text.contains('*'), "{:?}", ingredient.text);
+            assert!(ingredient.text.len() <= span.len(), "{ingredient:?}");
+            assert!(ingredient.text.chars().any(char::is_alphanumeric));
+            if let Some(percent) = ingredient.percent {
+                assert!(percent.is_finite() && (0.0..=100.0).contains(&percent));
+            }
+            spans.push(span.clone());
+        }
+        let mut last_end = 0;
+        for drop in &list.dropped {
+            let span = &drop.span;
+            assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
+            assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            assert!(
+                span.start >= last_end,
+                "dropped spans out of order: {list:#?}"
+            );
+            last_end = span.end;
+            assert_eq!(drop.text, text[span.clone()]);
+            spans.push(span.clone());
+        }
+        spans.sort_by_key(|span| (span.start, span.end));
+        for pair in spans.windows(2) {
+            assert!(
+                pair[0].end <= pair[1].start,
+                "overlapping spans {pair:?}: {list:#?}"
+            );
+        }
+        assert!(list.ingredients.len() + list.dropped.len() <= text.len() + 1);
+        for section in [
+            Section::Main,
+            Section::Active,
+            Section::Inactive,
+            Section::MayContain,
+        ] {
+            let positions: Vec<usize> = list.in_section(section).map(|i| i.position).collect();
+            let expected: Vec<usize> = (1..=positions.len()).collect();
+            assert_eq!(positions, expected, "{section:?} positions: {list:#?}");
+        }
+    }
+
+    // ---- headers --------------------------------------------------------------------------
+
+    #[test]
+    fn drops_ingredient_and_inci_headers() {
+        assert_eq!(names("Ingredients: Water, Glycerin"), ["Water", "Glycerin"]);
+        assert_eq!(names("INCI: Aqua, Glycerin."), ["Aqua", "Glycerin"]);
+        assert_eq!(
+            names("ingredients:\nwater\nglycerin"),
+            ["water", "glycerin"]
+        );
+        assert_eq!(names("Ingrédients : Aqua, Glycerin"), ["Aqua", "Glycerin"]);
+        assert_eq!(names("Full ingredient list: Aqua"), ["Aqua"]);
+        assert_eq!(
+            dropped("Ingredients: Water"),
+            [(DropReason::Header, "Ingredients".to_owned())]
+        );
+    }
+
+    #[test]
+    fn drops_a_labelled_prefix_before_the_ingredients_header() {
+        let text = "Division: Skincare Ingredients: Water, Glycerin";
+        assert_eq!(names(text), ["Water", "Glycerin"]);
+        assert_eq!(
+            dropped(text),
+            [
+                (DropReason::Header, "Division".to_owned()),
+                (DropReason::Header, "Skincare Ingredients".to_owned())
+            ]
+        );
+        assert_eq!(
+            names("Day Cream Ingredients: Aqua, Glycerin"),
+            ["Aqua", "Glycerin"]
+        );
+    }
+
+    #[test]
+    fn a_colon_in_the_middle_of_a_list_only_separates() {
+        // Dropping "Fragrance" here would hide a flagged ingredient.
+        assert_eq!(
+            names("Water, Fragrance: Limonene, Linalool"),
+            ["Water", "Fragrance", "Limonene", "Linalool"]
+        );
+        // A ratio is not a colon separator (CosIng spells pigments "CI 77268:1").
+        assert_eq!(names("Mica, CI 77268:1"), ["Mica", "CI 77268:1"]);
+    }
+
+    // ---- synonyms, brackets ---------------------------------------------------------------
+
+    #[test]
+    fn keeps_slash_and_backslash_synonym_groups_whole() {
+        // p001 (github:aoluwolerotimi/Skincare-Chatbot-Group-Project product_info.csv).
+        assert_eq!(
+            names("Aqua/Water/Eau, Sodium Laureth Sulfate, Parfum/Fragrance, Ci 15985/Yellow 6"),
+            [
+                "Aqua/Water/Eau",
+                "Sodium Laureth Sulfate",
+                "Parfum/Fragrance",
+                "Ci 15985/Yellow 6"
+            ]
+        );
+        assert_eq!(
+            names(r"Water\Aqua\Eau, Glycerin"),
+            [r"Water\Aqua\Eau", "Glycerin"]
+        );
+        assert_eq!(
+            names("Acrylates/C10-30 Alkyl Acrylate Crosspolymer"),
+            ["Acrylates/C10-30 Alkyl Acrylate Crosspolymer"]
+        );
+    }
+
+    #[test]
+    fn keeps_brackets_and_the_commas_inside_them() {
+        // p008, p109, p095 and p042 (cosmetics.csv and witoxicity.com).
+        assert_eq!(
+            names("Water (Aqua), Glycerin"),
+            ["Water (Aqua)", "Glycerin"]
+        );
+        assert_eq!(
+            names(
+                "Mica , Iron Oxides (Ci 77491, Ci 77492, Ci 77499) , Titanium Dioxide (Ci 77891)"
+            ),
+            [
+                "Mica",
+                "Iron Oxides (Ci 77491, Ci 77492, Ci 77499)",
+                "Titanium Dioxide (Ci 77891)"
+            ]
+        );
+        assert_eq!(
+            names(
+                "Persea Gratissima (Extra Virgin, Cold Pressed Avocado) Oil, Dimethyl Isosorbide \
+                 (and) Hydroxypinacolone Retinoate"
+            ),
+            [
+                "Persea Gratissima (Extra Virgin, Cold Pressed Avocado) Oil",
+                "Dimethyl Isosorbide (and) Hydroxypinacolone Retinoate"
+            ]
+        );
+        assert_eq!(
+            names("CI 77891 (Titanium Dioxide), Titanium Dioxide (CI 77891)"),
+            ["CI 77891 (Titanium Dioxide)", "Titanium Dioxide (CI 77891)"]
+        );
+        assert_eq!(
+            names("Colorants [CI 77491, CI 77492], Mica"),
+            ["Colorants [CI 77491, CI 77492]", "Mica"]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_bracket_does_not_swallow_the_list() {
+        assert_eq!(
+            names("Water (Aqua, Glycerin, Retinol, Tocopherol"),
+            ["Water (Aqua", "Glycerin", "Retinol", "Tocopherol"]
+        );
+        // A closing bracket far away is treated the same way: Retinol stays visible.
+        let long = format!("Water (Aqua, {}Retinol, Mica)", "Glycerin, ".repeat(60));
+        let parsed = names(&long);
+        assert!(parsed.iter().any(|n| n == "Retinol"), "{parsed:?}");
+        assert_eq!(parsed.len(), 63);
+    }
+
+    // ---- may contain ----------------------------------------------------------------------
+
+    #[test]
+    fn may_contain_block_gets_its_own_section() {
+        // p132 (github:zikovaivona/SN_Kozmeticni_Katalog product_info.csv).
+        let text = record("p132");
+        let list = parse_inci_list(&text);
+        let may: Vec<&str> = list
+            .in_section(Section::MayContain)
+            .map(|i| i.text.as_str())
+            .collect();
+        assert_eq!(
+            may,
+            [
+                "Titanium Dioxide (Ci 77891)",
+                "Iron Oxides (Ci 77491, Ci 77492, Ci 77499)"
+            ]
+        );
+        assert_eq!(list.in_section(Section::Main).count(), 29);
+        assert!(
+            list.dropped
+                .iter()
+                .any(|d| d.reason == DropReason::Header && d.text == "May Contain (+/-)")
+        );
+    }
+
+    #[test]
+    fn bracketed_plus_minus_group_is_a_may_contain_list() {
+        let text = "Aqua, Mica, [+/-: CI 77491, CI 77492, CI 77499 (Iron Oxides)], Glycerin";
+        assert_eq!(
+            sections(text),
+            [
+                (Section::Main, 1, "Aqua".to_owned(), None),
+                (Section::Main, 2, "Mica".to_owned(), None),
+                (Section::MayContain, 1, "CI 77491".to_owned(), None),
+                (Section::MayContain, 2, "CI 77492".to_owned(), None),
+                (
+                    Section::MayContain,
+                    3,
+                    "CI 77499 (Iron Oxides)".to_owned(),
+                    None
+                ),
+                (Section::Main, 3, "Glycerin".to_owned(), None),
+            ]
+        );
+        assert_eq!(dropped(text), [(DropReason::Header, "[+/-:".to_owned())]);
+        assert_eq!(
+            names("Talc [+/- CI 77891, CI 77491]"),
+            ["Talc", "CI 77891", "CI 77491"]
+        );
+    }
+
+    #[test]
+    fn peut_contenir_and_plus_minus_headers() {
+        let text = "Aqua, Talc. Peut contenir: CI 77891, CI 77491";
+        let list = parse_inci_list(text);
+        assert_eq!(list.in_section(Section::MayContain).count(), 2);
+        let text = "Aqua. May contain/Peut contenir (+/-): CI 77891";
+        assert_eq!(
+            sections(text)[1],
+            (Section::MayContain, 1, "CI 77891".to_owned(), None)
+        );
+        assert_eq!(
+            sections("Talc\n+/- CI 77891, CI 77491")[2],
+            (Section::MayContain, 2, "CI 77491".to_owned(), None)
+        );
+    }
+
+    // ---- Drug Facts -----------------------------------------------------------------------
+
+    #[test]
+    fn drug_facts_sections_with_leading_percentages() {
+        // p113 (store.drannachacon.com, UV Shield SPF 45).
+        let text = record("p113");
+        let parsed = sections(&text);
+        assert_eq!(
+            parsed[0],
+            (Section::Active, 1, "Zinc oxide".to_owned(), Some(9.0))
+        );
+        assert_eq!(
+            parsed[1],
+            (Section::Active, 2, "Octinoxate".to_owned(), Some(7.5))
+        );
+        assert_eq!(
+            parsed[2],
+            (Section::Inactive, 1, "Purified Water".to_owned(), None)
+        );
+        assert_eq!(parsed.len(), 19);
+    }
+
+    #[test]
+    fn drug_facts_headers_on_their_own_lines() {
+        // p100 (dailymed setid f9c84959-…) and p139 (dailymed setid 32eaaaab-…), lower case.
+        let parsed = sections(&record("p100"));
+        assert_eq!(
+            parsed[0],
+            (Section::Active, 1, "Petrolatum".to_owned(), Some(46.5))
+        );
+        assert_eq!(
+            parsed[1],
+            (Section::Inactive, 1, "Mineral Oil".to_owned(), None)
+        );
+        let parsed = sections(&record("p139"));
+        assert_eq!(
+            parsed[0],
+            (Section::Active, 1, "Glycerin".to_owned(), Some(21.0))
+        );
+        assert_eq!(parsed[1], (Section::Inactive, 1, "water".to_owned(), None));
+        assert_eq!(
+            parsed[18],
+            (Section::Inactive, 18, "tocopherol".to_owned(), None)
+        );
+    }
+
+    #[test]
+    fn drug_facts_panel_with_purpose_column_and_prose() {
+        let text = "Drug Facts\r\n\
+                    Active ingredients (in each gram)        Purpose\r\n\
+                    Zinc Oxide 20% ........................ Sunscreen\r\n\
+                    Octinoxate 7.5%\tSunscreen\r\n\
+                    Uses • helps prevent sunburn\r\n\
+                    Warnings For external use only\r\n\
+                    Directions apply liberally 15 minutes before sun exposure\r\n\
+                    Inactive ingredients water, glycerin, dimethicone\r\n\
+                    Other information protect the product from excessive heat";
+        assert_eq!(
+            sections(text),
+            [
+                (Section::Active, 1, "Zinc Oxide".to_owned(), Some(20.0)),
+                (Section::Active, 2, "Octinoxate".to_owned(), Some(7.5)),
+                (Section::Inactive, 1, "water".to_owned(), None),
+                (Section::Inactive, 2, "glycerin".to_owned(), None),
+                (Section::Inactive, 3, "dimethicone".to_owned(), None),
+            ]
+        );
+        let reasons: Vec<DropReason> = dropped(text).into_iter().map(|d| d.0).collect();
+        assert_eq!(
+            reasons,
+            [
+                DropReason::Header,
+                DropReason::Header,
+                DropReason::Purpose,
+                DropReason::Purpose,
+                DropReason::Prose,
+                DropReason::Prose,
+                DropReason::Prose,
+                DropReason::Prose,
+                DropReason::Header,
+                DropReason::Prose,
+            ]
+        );
+    }
+
+    #[test]
+    fn unlabelled_actives_before_an_inactive_header_become_actives() {
+        // p104 (cosmetics.csv): the actives carry percentages and no header.
+        let parsed = sections(&record("p104"));
+        assert_eq!(
+            parsed[0],
+            (Section::Active, 1, "Octocrylene".to_owned(), Some(9.0))
+        );
+        assert_eq!(
+            parsed[3],
+            (Section::Active, 4, "Ensulizole".to_owned(), Some(3.0))
+        );
+        assert_eq!(parsed[4], (Section::Inactive, 1, "Water".to_owned(), None));
+        // Without percentages they stay in the main list.
+        let parsed = sections("Water, Glycerin. Inactive ingredients: Mica");
+        assert_eq!(parsed[0].0, Section::Main);
+        assert_eq!(parsed[2].0, Section::Inactive);
+    }
+
+    // ---- percentages ----------------------------------------------------------------------
+
+    #[test]
+    fn percentages_before_inside_and_after_names() {
+        assert_eq!(
+            sections(
+                "Zinc Oxide 20%, (2%) Salicylic Acid, 10% Niacinamide, Sodium Fluoride (1450 ppm)"
+            ),
+            [
+                (Section::Main, 1, "Zinc Oxide".to_owned(), Some(20.0)),
+                (Section::Main, 2, "Salicylic Acid".to_owned(), Some(2.0)),
+                (Section::Main, 3, "Niacinamide".to_owned(), Some(10.0)),
+                (Section::Main, 4, "Sodium Fluoride".to_owned(), Some(0.145)),
+            ]
+        );
+        assert_eq!(
+            sections("Niacinamide (2%), Zinc Oxide 9,6 %, Retinol 0.5% w/w, Bakuchiol <1%"),
+            [
+                (Section::Main, 1, "Niacinamide".to_owned(), Some(2.0)),
+                (Section::Main, 2, "Zinc Oxide".to_owned(), Some(9.6)),
+                (Section::Main, 3, "Retinol".to_owned(), Some(0.5)),
+                (Section::Main, 4, "Bakuchiol".to_owned(), None),
+            ]
+        );
+        // p011: a percentage in the middle of an ordinary list.
+        assert_eq!(
+            sections("Water, Monarda Didyma Leaf Extract 8%, Glycerin")[1],
+            (
+                Section::Main,
+                2,
+                "Monarda Didyma Leaf Extract".to_owned(),
+                Some(8.0)
+            )
+        );
+        // Numbers that are part of names stay.
+        assert_eq!(
+            names("Polysorbate 20, PEG-100 Stearate"),
+            ["Polysorbate 20", "PEG-100 Stearate"]
+        );
+    }
+
+    #[test]
+    fn a_percentage_glued_to_the_next_name_ends_the_item() {
+        // p109 and p120 (cosmetics.csv): "9.60%Water", "2.8%Water".
+        assert_eq!(
+            sections("Titanium Dioxide 7.30% , Zinc Oxide 9.60%Water , Trioctyldodecyl Citrate"),
+            [
+                (Section::Main, 1, "Titanium Dioxide".to_owned(), Some(7.3)),
+                (Section::Main, 2, "Zinc Oxide".to_owned(), Some(9.6)),
+                (Section::Main, 3, "Water".to_owned(), None),
+                (Section::Main, 4, "Trioctyldodecyl Citrate".to_owned(), None),
+            ]
+        );
+        assert_eq!(
+            names("Octocrylene 2.8%Water, Nylon-12"),
+            ["Octocrylene", "Water", "Nylon-12"]
+        );
+        // A Drug Facts purpose after a percentage is not an ingredient.
+        assert_eq!(
+            names("Octocrylene 9% Sunscreen, Water"),
+            ["Octocrylene", "Water"]
+        );
+    }
+
+    // ---- markers and footnotes ------------------------------------------------------------
+
+    #[test]
+    fn strips_markers_and_drops_footnotes_after_a_full_stop() {
+        // p011 (cosmetics.csv, Napiers toner).
+        let text = "Baptisia Tinctoria Root Extract*, Stellaria Media (Chickweed) Extract*, \
+                    Fragrance**, Limonene. *Napiers Original Formula. **Fragrances of Natural Origin.";
+        assert_eq!(
+            names(text),
+            [
+                "Baptisia Tinctoria Root Extract",
+                "Stellaria Media (Chickweed) Extract",
+                "Fragrance",
+                "Limonene"
+            ]
+        );
+        assert_eq!(
+            dropped(text),
+            [
+                (DropReason::Footnote, "*Napiers Original Formula".to_owned()),
+                (
+                    DropReason::Footnote,
+                    "**Fragrances of Natural Origin".to_owned()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn leading_markers_are_stripped_from_names() {
+        // p066 (cosmetics.csv): markers before names, and the misspelt "***Frgrance".
+        assert_eq!(
+            names(
+                "Panthenol, *Avena Sativa (Oat) Kernel Extract, **Viola Tricolor Extract, ***Frgrance"
+            ),
+            [
+                "Panthenol",
+                "Avena Sativa (Oat) Kernel Extract",
+                "Viola Tricolor Extract",
+                "Frgrance"
+            ]
+        );
+        assert_eq!(
+            names("Aloe Barbadensis Leaf Juice†, Glycerin°, Pitera™"),
+            ["Aloe Barbadensis Leaf Juice", "Glycerin", "Pitera"]
+        );
+    }
+
+    #[test]
+    fn footnotes_that_read_like_footnotes() {
+        let text = "Aloe Barbadensis Leaf Juice*, Glycerin, *Organic";
+        assert_eq!(names(text), ["Aloe Barbadensis Leaf Juice", "Glycerin"]);
+        assert_eq!(
+            dropped(text),
+            [(DropReason::Footnote, "*Organic".to_owned())]
+        );
+        let text = "Aloe Barbadensis Leaf Juice*, Glycerin\n*Certified organic ingredients";
+        assert_eq!(names(text), ["Aloe Barbadensis Leaf Juice", "Glycerin"]);
+        let text = "Rosa Damascena Flower Oil**, Mica\n**Ingredients from organic farming";
+        assert_eq!(dropped(text)[0].0, DropReason::Footnote);
+    }
+
+    #[test]
+    fn spaced_marker_footnote_and_trailing_disclaimer() {
+        // p120 (cosmetics.csv, Origins Plantscription SPF 25).
+        let text = record("p120");
+        let list = parse_inci_list(&text);
+        assert_eq!(
+            list.ingredients.last().map(|i| i.text.as_str()),
+            Some("Mica")
+        );
+        assert_eq!(list.dropped.len(), 2);
+        assert_eq!(list.dropped[0].reason, DropReason::Footnote);
+        assert_eq!(list.dropped[0].text, "* Essential Oil");
+        assert_eq!(list.dropped[1].reason, DropReason::Disclaimer);
+        assert!(
+            list.dropped[1]
+                .text
+                .starts_with("Please be aware that ingredient lists")
+        );
+    }
+
+    // ---- separators -----------------------------------------------------------------------
+
+    #[test]
+    fn bullets_semicolons_pipes_and_full_stops_separate() {
+        let expected = ["Water", "Glycerin", "Niacinamide", "Zinc PCA"];
+        assert_eq!(names("Water • Glycerin · Niacinamide ● Zinc PCA"), expected);
+        assert_eq!(names("Water; Glycerin;Niacinamide ;Zinc PCA"), expected);
+        assert_eq!(names("Water | Glycerin|Niacinamide | Zinc PCA"), expected);
+        assert_eq!(names("Water. Glycerin. Niacinamide. Zinc PCA."), expected);
+        assert_eq!(names("Water，Glycerin、Niacinamide；Zinc PCA"), expected);
+        assert_eq!(
+            names("Water\nGlycerin\r\nNiacinamide\rZinc PCA\n"),
+            expected
+        );
+    }
+
+    #[test]
+    fn full_stops_inside_numbers_and_abbreviations_do_not_separate() {
+        assert_eq!(
+            sections("Salicylic Acid 0.5%, Water")[0],
+            (Section::Main, 1, "Salicylic Acid".to_owned(), Some(0.5))
+        );
+        // p015 (cosmetics.csv): "Alcohol Denat." and "Ext. Violet 2", spaces before commas.
+        assert_eq!(
+            names("Water , Alcohol Denat. , Glycerin , Ext. Violet 2 (Ci 60730)"),
+            [
+                "Water",
+                "Alcohol Denat.",
+                "Glycerin",
+                "Ext. Violet 2 (Ci 60730)"
+            ]
+        );
+        // p011: without the full stop.
+        assert_eq!(
+            names("Glycerin, Alcohol Denat, Butylene Glycol"),
+            ["Glycerin", "Alcohol Denat", "Butylene Glycol"]
+        );
+        assert_eq!(names("Water, Alcohol Denat."), ["Water", "Alcohol Denat."]);
+        assert_eq!(
+            names("Hypericum Perforatum (St. John's Wort) Extract"),
+            ["Hypericum Perforatum (St. John's Wort) Extract"]
+        );
+        assert_eq!(
+            names("FD&C Yellow No. 5, D&C Red No. 33"),
+            ["FD&C Yellow No. 5", "D&C Red No. 33"]
+        );
+        // ...unless a header follows the abbreviation.
+        let text = "Water, Alcohol Denat. May contain: CI 77891";
+        assert_eq!(
+            sections(text),
+            [
+                (Section::Main, 1, "Water".to_owned(), None),
+                (Section::Main, 2, "Alcohol Denat.".to_owned(), None),
+                (Section::MayContain, 1, "CI 77891".to_owned(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn commas_inside_chemical_names_do_not_separate() {
+        assert_eq!(
+            names("1,2-Hexanediol,Water,N,N-Dimethyl Glycine,Glycerin"),
+            [
+                "1,2-Hexanediol",
+                "Water",
+                "N,N-Dimethyl Glycine",
+                "Glycerin"
+            ]
+        );
+    }
+
+    #[test]
+    fn spaced_hyphens_separate_but_hyphenated_names_stay() {
+        // p104 (cosmetics.csv) and p022 (cosmetics.csv).
+        assert_eq!(
+            names(
+                "Cyclomethicone, Isohexadecane- Butylene Glycol, Cyclopentasiloxane -Tromethamine"
+            ),
+            [
+                "Cyclomethicone",
+                "Isohexadecane",
+                "Butylene Glycol",
+                "Cyclopentasiloxane",
+                "Tromethamine"
+            ]
+        );
+        assert_eq!(
+            names("Allantoin, Hedera Helix Extract - Ivy Leaf/Stem Extract"),
+            ["Allantoin", "Hedera Helix Extract", "Ivy Leaf/Stem Extract"]
+        );
+        assert_eq!(
+            names(
+                "PEG-40 Hydrogenated Castor Oil, Alpha-Isomethyl Ionone, sh-Oligopeptide-1, Ceramide 6-II"
+            ),
+            [
+                "PEG-40 Hydrogenated Castor Oil",
+                "Alpha-Isomethyl Ionone",
+                "sh-Oligopeptide-1",
+                "Ceramide 6-II"
+            ]
+        );
+        assert_eq!(names("- Water\n- Glycerin"), ["Water", "Glycerin"]);
+    }
+
+    #[test]
+    fn empty_items_and_repeated_separators() {
+        // p074 (product_info.csv): ", ," is verbatim.
+        let text =
+            "Tridecyl Trimellitate, , Palmitoyl Tetrapeptide-7, ,, C18-36 Acid Glycol Ester.";
+        assert_eq!(
+            names(text),
+            [
+                "Tridecyl Trimellitate",
+                "Palmitoyl Tetrapeptide-7",
+                "C18-36 Acid Glycol Ester"
+            ]
+        );
+        let reasons: Vec<DropReason> = dropped(text).into_iter().map(|d| d.0).collect();
+        assert_eq!(
+            reasons,
+            [DropReason::Empty, DropReason::Empty, DropReason::Empty]
+        );
+        assert_eq!(names("Water;; ;Glycerin,,,"), ["Water", "Glycerin"]);
+        assert_eq!(
+            dropped("Water, **, Glycerin"),
+            [(DropReason::Empty, "**".to_owned())]
+        );
+        assert!(parse_inci_list("").ingredients.is_empty());
+        assert!(parse_inci_list(" \n\t ").dropped.is_empty());
+    }
+
+    #[test]
+    fn crlf_tabs_and_unicode_spaces() {
+        assert_eq!(
+            names(
+                "Ingredients:\r\nWater,\r\n\tGlycerin\u{a0}, Sodium\u{a0}Hyaluronate\u{200b}\r\n"
+            ),
+            ["Water", "Glycerin", "Sodium Hyaluronate"]
+        );
+        assert_eq!(
+            names("Water,  Cetearyl   Alcohol"),
+            ["Water", "Cetearyl Alcohol"]
+        );
+    }
+
+    // ---- codes, disclaimers, prose --------------------------------------------------------
+
+    #[test]
+    fn drops_retailer_codes() {
+        // p001 ends with "[V0606F]".
+        let text = "Linalool, Ci 15985/Yellow 6, [V0606F]";
+        assert_eq!(names(text), ["Linalool", "Ci 15985/Yellow 6"]);
+        assert_eq!(
+            dropped(text),
+            [(DropReason::RetailerCode, "[V0606F]".to_owned())]
+        );
+        let text = "Water, Limonene [ILN38237]";
+        assert_eq!(names(text), ["Water", "Limonene"]);
+        assert_eq!(
+            dropped(text),
+            [(DropReason::RetailerCode, "[ILN38237]".to_owned())]
+        );
+        // Brackets that are not codes stay.
+        assert_eq!(names("Talc [Nano]"), ["Talc [Nano]"]);
+    }
+
+    #[test]
+    fn drops_disclaimers() {
+        let text = "Water, Glycerin. Ingredients subject to change.";
+        assert_eq!(names(text), ["Water", "Glycerin"]);
+        assert_eq!(
+            dropped(text),
+            [(
+                DropReason::Disclaimer,
+                "Ingredients subject to change".to_owned()
+            )]
+        );
+        let text = "Water, Glycerin. Please refer to the product packaging for the most up to \
+                    date list of ingredients, as formulas may vary.";
+        assert_eq!(names(text), ["Water", "Glycerin"]);
+        assert!(dropped(text).iter().all(|d| d.0 == DropReason::Disclaimer));
+        let text = "Water, Glycerin Ingredients may change";
+        assert_eq!(names(text), ["Water", "Glycerin"]);
+        assert_eq!(
+            dropped(text),
+            [(DropReason::Disclaimer, "Ingredients may change".to_owned())]
+        );
+    }
+
+    #[test]
+    fn drops_marketing_sentences_and_claims() {
+        let text = "Our bestselling moisturiser is now fragrance free. Ingredients: Water, Glycerin. \
+                    Free from parabens, sulfates and silicones. Made in France.";
+        assert_eq!(names(text), ["Water", "Glycerin"]);
+        let reasons: Vec<DropReason> = dropped(text).into_iter().map(|d| d.0).collect();
+        assert_eq!(
+            reasons,
+            [
+                DropReason::Prose,
+                DropReason::Header,
+                DropReason::Prose,
+                DropReason::Prose,
+                DropReason::Prose
+            ]
+        );
+        assert_eq!(
+            names("Water, Glycerin. Paraben-free, Vegan"),
+            ["Water", "Glycerin"]
+        );
+        // Botanical names with lower-case words and French glosses stay (p091, p095).
+        assert_eq!(
+            names(
+                "Saccharum Officinarum (Sugarcane) Extract/Extrait de canne à sucre, Tanecetum annuum (Blue Tansy) oil"
+            ),
+            [
+                "Saccharum Officinarum (Sugarcane) Extract/Extrait de canne à sucre",
+                "Tanecetum annuum (Blue Tansy) oil"
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_and_positions_in_json() {
+        let list = parse_inci_list("Active: Zinc Oxide 20%. Inactive: Water. May contain: Mica");
+        let json = serde_json::to_value(&list).unwrap();
+        assert_eq!(json["ingredients"][0]["section"], "active");
+        assert_eq!(json["ingredients"][0]["percent"], 20.0);
+        assert_eq!(json["ingredients"][1]["section"], "inactive");
+        assert_eq!(json["ingredients"][2]["section"], "may_contain");
+        assert_eq!(json["ingredients"][2]["position"], 1);
+        assert_eq!(json["ingredients"][2]["span"]["start"], 54);
+        assert_eq!(json["dropped"][0]["reason"], "header");
+        assert_eq!(Section::MayContain.as_str(), "may_contain");
+        assert_eq!(DropReason::RetailerCode.as_str(), "retailer_code");
+    }
+
+    #[test]
+    fn spans_point_at_the_raw_items() {
+        let text = "Ingredients: *Aloe Barbadensis Leaf Juice, Zinc Oxide 20%, [V0606F]";
+        let list = parse_inci_list(text);
+        let raw: Vec<&str> = list
+            .ingredients
+            .iter()
+            .map(|i| &text[i.span.clone()])
+            .collect();
+        assert_eq!(raw, ["*Aloe Barbadensis Leaf Juice", "Zinc Oxide 20%"]);
+        assert_well_formed(text, &list);
+    }
+
+    #[test]
+    fn space_helpers_agree() {
+        for code in 0..=0xFFFFu32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let mut buf = [0u8; 4];
+            let encoded = c.encode_utf8(&mut buf).as_bytes();
+            let by_bytes = if encoded.len() == 1 {
+                BYTE_CLASS[usize::from(encoded[0])] & SPACE != 0
+            } else {
+                space_len(encoded, 0) == encoded.len()
+            };
+            assert_eq!(by_bytes, is_space_like(c), "U+{code:04X}");
+        }
+    }
+
+    // ---- the real labels ------------------------------------------------------------------
+
+    /// Every trigger of every label in the eval sample is found in a parsed ingredient: the
+    /// raw item contains it as printed, and the cleaned name contains it without its markers.
+    #[test]
+    fn every_label_trigger_of_the_fixture_is_an_ingredient() {
+        let mut records = 0;
+        for line in FIXTURE.lines() {
+            let record: serde_json::Value = serde_json::from_str(line).unwrap();
+            let id = record["id"].as_str().unwrap();
+            let text = record["ingredients"].as_str().unwrap();
+            let list = parse_inci_list(text);
+            assert_well_formed(text, &list);
+            assert!(
+                list.dropped.iter().all(|d| d.reason != DropReason::Prose),
+                "{id}: prose found in a real list: {:?}",
+                list.dropped
+            );
+            for (category, triggers) in record["labels"].as_object().unwrap() {
+                for trigger in triggers.as_array().unwrap() {
+                    let trigger = trigger.as_str().unwrap();
+                    let bare = trigger.trim_matches(|c: char| c == '*' || c.is_whitespace());
+                    let found = list
+                        .ingredients
+                        .iter()
+                        .any(|i| text[i.span.clone()].contains(trigger) && i.text.contains(bare));
+                    assert!(
+                        found,
+                        "{id} {category}: {trigger:?} not in {:#?}",
+                        list.ingredients
+                    );
+                }
+            }
+            records += 1;
+        }
+        assert_eq!(records, 41);
+    }
+
+    // ---- properties -----------------------------------------------------------------------
+
+    /// Pieces of real labels, glued in random orders, to reach the parser's rarer paths.
+    const FRAGMENTS: &[&str] = &[
+        "Ingredients:",
+        "INCI:",
+        "Active ingredients",
+        "Inactive ingredients:",
+        "May contain",
+        "(+/-)",
+        "[+/-",
+        "]",
+        "Peut contenir",
+        "Water",
+        "Aqua/Water/Eau",
+        r"Water\Aqua\Eau",
+        "(Aqua)",
+        "CI 77891 (Titanium Dioxide)",
+        "Zinc Oxide",
+        "20%",
+        "9.60%",
+        "(2%)",
+        "(1450 ppm)",
+        "10%",
+        "Alcohol Denat.",
+        "*",
+        "**",
+        "*Organic",
+        "†",
+        "™",
+        "[V0606F]",
+        "Please be aware that",
+        "subject to change",
+        "Free from",
+        "Sunscreen",
+        "Purpose",
+        "Uses",
+        "•",
+        "·",
+        ",",
+        ", ,",
+        ";",
+        "|",
+        ".",
+        ". ",
+        ":",
+        " - ",
+        "- ",
+        " -",
+        "(",
+        ")",
+        "[",
+        "{",
+        "}",
+        "\r\n",
+        "\n",
+        "\t",
+        " ",
+        "  ",
+        "\u{a0}",
+        "\u{200b}",
+        "\u{fffd}",
+        "é",
+        "1,2-Hexanediol",
+        "0.5",
+        "N,N",
+        "CI 77268:1",
+        "…",
+        "<1%",
+        "w/w",
+    ];
+
+    fn label_like() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..40)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(any::<char>(), 0..200).prop_map(String::from_iter)
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_parses_into_a_well_formed_list(text in any_text()) {
+            let list = parse_inci_list(&text);
+            assert_well_formed(&text, &list);
+        }
+
+        #[test]
+        fn label_like_text_parses_into_a_well_formed_list(text in label_like()) {
+            let list = parse_inci_list(&text);
+            assert_well_formed(&text, &list);
+        }
+
+        #[test]
+        fn parsing_is_deterministic(text in prop_oneof![any_text(), label_like()]) {
+            prop_assert_eq!(parse_inci_list(&text), parse_inci_list(&text));
+        }
+
+        #[test]
+        fn output_is_bounded_by_the_input(text in prop_oneof![any_text(), label_like()]) {
+            let list = parse_inci_list(&text);
+            let text_bytes: usize = list.ingredients.iter().map(|i| i.text.len()).sum::<usize>()
+                + list.dropped.iter().map(|d| d.text.len()).sum::<usize>();
+            prop_assert!(text_bytes <= text.len());
+            prop_assert!(list.ingredients.len() + list.dropped.len() <= text.len() + 1);
+        }
+    }
+
+    #[test]
+    fn pathological_inputs_stay_fast_and_well_formed() {
+        // Every bracket unclosed, deep nesting, endless separators and percent signs: these
+        // would be quadratic with a naive look-ahead. No timing here: the sizes are chosen so
+        // a quadratic parser would take minutes rather than milliseconds.
+        for text in [
+            "(".repeat(MAX_INPUT_BYTES),
+            "[+/- ".repeat(MAX_INPUT_BYTES / 5),
+            "Water (".repeat(MAX_INPUT_BYTES / 7),
+            "a%".repeat(MAX_INPUT_BYTES / 2),
+            "a * ".repeat(MAX_INPUT_BYTES / 4),
+            "Denat. ".repeat(MAX_INPUT_BYTES / 7),
+            ",".repeat(MAX_INPUT_BYTES),
+            "x- ".repeat(MAX_INPUT_BYTES / 3),
+            format!("{}{}", "(".repeat(1000), ")".repeat(1000)).repeat(20),
+        ] {
+            let list = parse_inci_list(&text);
+            assert_well_formed(&text, &list);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! A `Plan` for people: plain text for a terminal, and Markdown for a printable handout.
+//! Both always show the emergency guidance and the disclaimer first.
+
+use std::fmt::Write;
+
+use super::{Plan, PlanDay, PlanStep};
+
+/// The plan as plain text for a terminal.
+pub fn render_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} plan (protocol {} {})", plan.protocol.title, plan.protocol.id, plan.protocol.version);
+    let _ = writeln!(out, "Treated: {} ({})", human_instant(&plan.treated_at), plan.time_zone);
+    let _ = writeln!(out, "For: {}", profile_line(plan));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "IN AN EMERGENCY: {}", plan.notices.emergency.text);
+    let _ = writeln!(out, "Call your practitioner: {}", plan.notices.contact.text);
+    let _ = writeln!(out, "{}", plan.notices.disclaimer.text);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "HOLD OFF");
+    for r in &plan.restrictions {
+        let _ = writeln!(out, "  - {}: {}", r.name, restriction_window(plan, r));
+    }
+    for advice in &plan.skin_advice {
+        let _ = writeln!(out, "\nYOUR SKIN: {}", advice.text);
+    }
+    for day in &plan.days {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "DAY {} · {} · {}", day.day, human_day(day), day.phase_name);
+        write_routine_text(&mut out, "Morning", &day.am);
+        write_routine_text(&mut out, "Evening", &day.pm);
+        let off_limits = off_limits_by_end(plan, day);
+        if !off_limits.is_empty() {
+            let _ = writeln!(out, "  Off-limits today:");
+            for (until, names) in off_limits {
+                let _ = writeln!(out, "    - until {until}: {}", names.join("; "));
+            }
+        }
+        write_list_text(&mut out, "Changes today", &day.milestones);
+        write_list_text(&mut out, "What to expect", &day.expect);
+        write_list_text(&mut out, "Tips", &day.tips);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "HOW TO APPLY");
+    for tip in &plan.application {
+        let _ = writeln!(out, "  - {}", tip.text);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Next session: around {} ({} weeks).", human_date(&plan.next_session.at), plan.next_session.interval_weeks);
+    let _ = writeln!(out, "Sources: the aftercare guide's sections and the referenced evidence; `--format json` lists the source of every line.");
+    out
+}
+
+/// The plan as a printable Markdown handout: one section per day, a rule between weeks.
+pub fn render_markdown(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}: your plan\n", plan.protocol.title);
+    let _ = writeln!(out, "- **Treated:** {} ({})", human_instant(&plan.treated_at), plan.time_zone);
+    let _ = writeln!(out, "- **For:** {}", profile_line(plan));
+    let _ = writeln!(out, "- **Protocol:** {} {}\n", plan.protocol.id, plan.protocol.version);
+    let _ = writeln!(out, "> **In an emergency:** {}\n>", escape_md(&plan.notices.emergency.text));
+    let _ = writeln!(out, "> **Call your practitioner:** {}\n>", escape_md(&plan.notices.contact.text));
+    let _ = writeln!(out, "> {}\n", escape_md(&plan.notices.disclaimer.text));
+    let _ = writeln!(out, "## Hold off\n");
+    let _ = writeln!(out, "| What | Until | Why | Source |\n|---|---|---|---|");
+    for r in &plan.restrictions {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            escape_md(&r.name),
+            restriction_window(plan, r),
+            escape_md(&r.reason),
+            escape_md(&r.source)
+        );
+    }
+    for advice in &plan.skin_advice {
+        let _ = writeln!(out, "\n**Your skin:** {} _({})_", escape_md(&advice.text), escape_md(&advice.source));
+    }
+    for day in &plan.days {
+        if day.day > 1 && (day.day - 1) % 7 == 0 {
+            let _ = writeln!(out, "\n---");
+        }
+        let _ = writeln!(out, "\n## Day {}: {} ({})\n", day.day, human_day(day), escape_md(&day.phase_name));
+        for (title, steps) in [("Morning", &day.am), ("Evening", &day.pm)] {
+            let _ = writeln!(out, "**{title}**\n");
+            for (i, step) in steps.iter().enumerate() {
+                let _ = writeln!(out, "{}. **{}**: {}", i + 1, step_label(step), escape_md(&step.text));
+            }
+            let _ = writeln!(out);
+        }
+        let off_limits = off_limits_by_end(plan, day);
+        if !off_limits.is_empty() {
+            let _ = writeln!(out, "**Off-limits today**\n");
+            for (until, names) in off_limits {
+                let names: Vec<String> = names.iter().map(|n| escape_md(n)).collect();
+                let _ = writeln!(out, "- until {until}: {}", names.join("; "));
+            }
+            let _ = writeln!(out);
+        }
+        for (title, items) in [("Changes today", &day.milestones)] {
+            write_list_md(&mut out, title, items.iter().map(|t| (t.as_str(), None)));
+        }
+        write_list_md(&mut out, "What to expect", day.details.expect.iter().map(|t| (t.text.as_str(), Some(t.source.as_str()))));
+        write_list_md(&mut out, "Tips", day.details.tips.iter().map(|t| (t.text.as_str(), Some(t.source.as_str()))));
+    }
+    let _ = writeln!(out, "\n---\n\n## How to apply your products\n");
+    for tip in &plan.application {
+        let _ = writeln!(out, "- {} _({})_", escape_md(&tip.text), escape_md(&tip.source));
+    }
+    let _ = writeln!(
+        out,
+        "\n**Next session:** around {} ({} weeks; {}).",
+        human_date(&plan.next_session.at),
+        plan.next_session.interval_weeks,
+        escape_md(&plan.next_session.source)
+    );
+    out
+}
+
+/// The day's restrictions grouped by when they end, earliest first: ("Sat 28 Nov, 15:00", names).
+fn off_limits_by_end<'p>(plan: &'p Plan, day: &PlanDay) -> Vec<(&'p str, Vec<&'p str>)> {
+    let mut restrictions: Vec<_> =
+        plan.restrictions.iter().filter(|r| day.avoid.contains(&r.id)).collect();
+    restrictions.sort_by_key(|r| r.until_hours);
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for r in restrictions {
+        match groups.last_mut() {
+            Some((until, names)) if *until == r.until_local => names.push(&r.name),
+            _ => groups.push((&r.until_local, vec![&r.name])),
+        }
+    }
+    groups
+}
+
+fn write_routine_text(out: &mut String, title: &str, steps: &[PlanStep]) {
+    let _ = writeln!(out, "  {title}:");
+    for (i, step) in steps.iter().enumerate() {
+        let _ = writeln!(out, "    {}. {}: {}", i + 1, step_label(step), step.text);
+    }
+}
+
+fn write_list_text(out: &mut String, title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {title}:");
+    for item in items {
+        let _ = writeln!(out, "    - {item}");
+    }
+}
+
+fn write_list_md<'a>(out: &mut String, title: &str, items: impl Iterator<Item = (&'a str, Option<&'a str>)>) {
+    let items: Vec<_> = items.collect();
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "**{title}**\n");
+    for (text, source) in items {
+        match source {
+            Some(source) => {
+                let _ = writeln!(out, "- {} _({})_", escape_md(text), escape_md(source));
+            }
+            None => {
+                let _ = writeln!(out, "- {}", escape_md(text));
+            }
+        }
+    }
+    let _ = writeln!(out);
+}
+
+fn step_label(step: &PlanStep) -> &'static str {
+    match step.step {
+        "cleanse" => "Cleanse",
+        "tone" => "Tone",
+        "serum" => "Serum",
+        "moisturise" => "Moisturise",
+        "oil" => "Oil or balm",
+        "sunscreen" => "Sunscreen",
+        _ => "Step",
+    }
+}
+
+fn profile_line(plan: &Plan) -> String {
+    let skin = if plan.profile.skin.is_empty() {
+        "skin type not given".to_owned()
+    } else {
+        format!("{} skin", plan.profile.skin.iter().map(|s| s.id().replace('_', "-")).collect::<Vec<_>>().join(", "))
+    };
+    let areas = plan.profile.areas.iter().map(|a| a.id()).collect::<Vec<_>>().join(", ");
+    let fitz = plan
+        .profile
+        .fitzpatrick
+        .map_or_else(|| "Fitzpatrick type not given".to_owned(), |f| format!("Fitzpatrick {f}"));
+    format!("{skin}; areas: {areas}; {fitz}")
+}
+
+fn restriction_window(plan: &Plan, r: &super::PlannedRestriction) -> String {
+    let _ = plan;
+    if r.earliest_hours < r.until_hours {
+        format!(
+            "not before {}, recommended from {}",
+            human_instant(&r.earliest),
+            r.until_local
+        )
+    } else {
+        format!("until {}", r.until_local)
+    }
+}
+
+/// "2026-11-26T15:00:00+01:00" → "Thu 26 Nov, 15:00".
+fn human_instant(rfc3339: &str) -> String {
+    parse(rfc3339).map_or_else(|| rfc3339.to_owned(), |z| crate::instant::format_local(&z))
+}
+
+/// "2026-11-26T15:00:00+01:00" → "Thu 26 Nov 2026".
+fn human_date(rfc3339: &str) -> String {
+    parse(rfc3339).map_or_else(|| rfc3339.to_owned(), |z| crate::instant::format_local_date(&z))
+}
+
+fn human_day(day: &PlanDay) -> String {
+    format!("{} to {}", human_instant(&day.starts), human_instant(&day.ends))
+}
+
+fn parse(rfc3339: &str) -> Option<jiff::ZonedDateTime> {
+    crate::instant::parse_instant(rfc3339, None).ok()
+}
+
+/// Escapes the characters Markdown would read as markup in a table cell or a list item.
+fn escape_md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
