@@ -13,7 +13,10 @@ pub trait Clock {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    #[expect(clippy::disallowed_methods, reason = "this is the one Clock of the binary")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "this is the one Clock of the binary"
+    )]
     fn now(&self) -> Timestamp {
         std::env::var("AFTERCARE_NOW")
             .ok()

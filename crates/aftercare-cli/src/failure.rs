@@ -20,7 +20,12 @@ pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
             eprintln!("aftercare: {error:#}");
             ExitCode::from(2)
         }
-        Err(error) if error.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
+        Err(error)
+            if error.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
             ExitCode::SUCCESS
         }
         Err(error) => {

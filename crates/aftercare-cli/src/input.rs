@@ -10,14 +10,20 @@ pub fn read_text(path: &Path, limit: usize, what: &str) -> anyhow::Result<String
     let name = path.display().to_string();
     let mut bytes = Vec::new();
     let read = if name == "-" {
-        std::io::stdin().take(limit as u64 + 1).read_to_end(&mut bytes)
+        std::io::stdin()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
     } else {
         std::fs::File::open(path)
             .map_err(|e| bad_input(format!("cannot read {what} file '{name}': {e}")))?
             .take(limit as u64 + 1)
             .read_to_end(&mut bytes)
     };
-    let source = if name == "-" { "standard input".to_owned() } else { format!("'{name}'") };
+    let source = if name == "-" {
+        "standard input".to_owned()
+    } else {
+        format!("'{name}'")
+    };
     read.map_err(|e| bad_input(format!("cannot read {what} from {source}: {e}")))?;
     check_size(bytes.len(), limit, &format!("the {what} in {source}"))?;
     String::from_utf8(bytes).map_err(|e| {

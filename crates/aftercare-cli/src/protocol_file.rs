@@ -18,14 +18,22 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Cow<'static, Protocol>> {
     let mut files = Vec::new();
     if path.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(path)
-            .map_err(|e| bad_input(format!("cannot read protocol folder '{}': {e}", path.display())))?
+            .map_err(|e| {
+                bad_input(format!(
+                    "cannot read protocol folder '{}': {e}",
+                    path.display()
+                ))
+            })?
             .filter_map(Result::ok)
             .map(|entry| entry.path())
             .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
             .collect();
         entries.sort();
         if entries.is_empty() {
-            return Err(bad_input(format!("protocol folder '{}' has no .toml files", path.display())));
+            return Err(bad_input(format!(
+                "protocol folder '{}' has no .toml files",
+                path.display()
+            )));
         }
         for entry in entries {
             let text = read_text(&entry, MAX_PROTOCOL_BYTES, "protocol")?;
@@ -35,6 +43,11 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Cow<'static, Protocol>> {
         let text = read_text(path, MAX_PROTOCOL_BYTES, "protocol")?;
         files.push((path.display().to_string(), text));
     }
-    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-    load_protocol(&borrowed).map(Cow::Owned).map_err(|e| bad_input(format!("invalid protocol: {e}")))
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    load_protocol(&borrowed)
+        .map(Cow::Owned)
+        .map_err(|e| bad_input(format!("invalid protocol: {e}")))
 }

@@ -16,7 +16,9 @@ pub enum InstantError {
     )]
     Malformed(String),
     /// A local time without an offset needs a time zone to mean an instant.
-    #[error("'{0}' has no UTC offset: add a time zone (--tz Europe/Berlin) or write it as RFC 3339")]
+    #[error(
+        "'{0}' has no UTC offset: add a time zone (--tz Europe/Berlin) or write it as RFC 3339"
+    )]
     NeedsTimeZone(String),
 }
 
@@ -103,7 +105,10 @@ mod tests {
 
     #[test]
     fn nonsense_is_malformed_and_unknown_zones_are_named() {
-        assert!(matches!(parse_instant("yesterday", None), Err(InstantError::Malformed(_))));
+        assert!(matches!(
+            parse_instant("yesterday", None),
+            Err(InstantError::Malformed(_))
+        ));
         assert_eq!(
             parse_time_zone("Mars/Olympus").unwrap_err().to_string(),
             "unknown time zone 'Mars/Olympus' (use an IANA name such as Europe/Berlin)"

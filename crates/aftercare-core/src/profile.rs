@@ -112,7 +112,11 @@ pub struct Profile {
 impl Profile {
     /// The treated areas, defaulting to the face when none were given.
     pub fn areas_or_face(&self) -> Vec<Area> {
-        if self.areas.is_empty() { vec![Area::Face] } else { self.areas.clone() }
+        if self.areas.is_empty() {
+            vec![Area::Face]
+        } else {
+            self.areas.clone()
+        }
     }
 }
 
@@ -125,7 +129,10 @@ mod tests {
         for skin in SkinType::ALL {
             assert_eq!(skin.id().parse::<SkinType>().unwrap(), *skin);
         }
-        assert_eq!("acne-prone".parse::<SkinType>().unwrap(), SkinType::AcneProne);
+        assert_eq!(
+            "acne-prone".parse::<SkinType>().unwrap(),
+            SkinType::AcneProne
+        );
         let err = "greasy".parse::<SkinType>().unwrap_err();
         assert_eq!(
             err.to_string(),

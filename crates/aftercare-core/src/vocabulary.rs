@@ -49,4 +49,3 @@ pub struct UnknownId {
     /// The ids that are allowed, comma-separated.
     pub allowed: String,
 }
-

@@ -1,4 +1,6 @@
-//! CLI tests.
+//! Tests of the `aftercare` binary, driven as a user would (one test binary: linking dominates).
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod plan;
 mod triage;

@@ -5,5 +5,6 @@ pub mod kb;
 pub mod parse;
 
 pub use parse::{
-    DropReason, DroppedText, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, parse_inci_list,
+    DropReason, DroppedText, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section,
+    parse_inci_list,
 };

@@ -63,7 +63,10 @@ pub fn generate_plan(
         .skin_types
         .iter()
         .filter(|advice| profile.skin.contains(&advice.skin))
-        .map(|advice| SourcedText { text: advice.summary.clone(), source: citation(&advice.source) })
+        .map(|advice| SourcedText {
+            text: advice.summary.clone(),
+            source: citation(&advice.source),
+        })
         .collect();
 
     let next = treated_at
@@ -77,7 +80,9 @@ pub fn generate_plan(
             title: protocol.title.clone(),
         },
         treated_at: format_rfc3339(treated_at),
-        time_zone: tz.iana_name().map_or_else(|| format_offset(treated_at), str::to_owned),
+        time_zone: tz
+            .iana_name()
+            .map_or_else(|| format_offset(treated_at), str::to_owned),
         profile: PlanProfile {
             skin: profile.skin.clone(),
             areas: profile.areas_or_face(),
@@ -119,14 +124,32 @@ fn plan_day(
             .iter()
             .filter(|s| s.window.contains(start))
             .filter(|s| s.skin.is_empty() || s.skin.iter().any(|k| profile.skin.contains(k)))
-            .map(|s| PlanStep { step: s.step.id(), text: s.text.clone(), source: citation(&s.source) })
+            .map(|s| PlanStep {
+                step: s.step.id(),
+                text: s.text.clone(),
+                source: citation(&s.source),
+            })
             .collect()
     };
 
     let in_day = |text: &&Text| text.window.overlaps(start, end);
-    let expect: Vec<SourcedText> = phase.expect.iter().filter(in_day).map(SourcedText::of).collect();
-    let mut tips: Vec<SourcedText> = phase.tips.iter().filter(in_day).map(SourcedText::of).collect();
-    for advice in protocol.skin_types.iter().filter(|a| profile.skin.contains(&a.skin)) {
+    let expect: Vec<SourcedText> = phase
+        .expect
+        .iter()
+        .filter(in_day)
+        .map(SourcedText::of)
+        .collect();
+    let mut tips: Vec<SourcedText> = phase
+        .tips
+        .iter()
+        .filter(in_day)
+        .map(SourcedText::of)
+        .collect();
+    for advice in protocol
+        .skin_types
+        .iter()
+        .filter(|a| profile.skin.contains(&a.skin))
+    {
         tips.extend(advice.tips.iter().filter(in_day).map(SourcedText::of));
     }
     for area in profile.areas_or_face() {
@@ -135,13 +158,21 @@ fn plan_day(
         }
     }
     if let Some(fitzpatrick) = profile.fitzpatrick {
-        for advice in protocol.fitzpatrick.iter().filter(|a| a.types.contains(&fitzpatrick)) {
+        for advice in protocol
+            .fitzpatrick
+            .iter()
+            .filter(|a| a.types.contains(&fitzpatrick))
+        {
             tips.extend(advice.tips.iter().filter(in_day).map(SourcedText::of));
         }
     }
     dedup_texts(&mut tips);
 
-    let avoid = restrictions.iter().filter(|r| r.until > start).map(|r| r.id.clone()).collect();
+    let avoid = restrictions
+        .iter()
+        .filter(|r| r.until > start)
+        .map(|r| r.id.clone())
+        .collect();
     let milestones = restrictions
         .iter()
         .flat_map(|r| milestones_of(r, start, end, at))
@@ -171,7 +202,14 @@ fn milestones_of(
     end: Hours,
     at: &dyn Fn(Hours) -> ZonedDateTime,
 ) -> Vec<String> {
-    let inside = |hour: Hours| hour > Hours::ZERO && Window { from: start, until: Some(end) }.contains(hour);
+    let inside = |hour: Hours| {
+        hour > Hours::ZERO
+            && Window {
+                from: start,
+                until: Some(end),
+            }
+            .contains(hour)
+    };
     let mut out = Vec::new();
     if restriction.earliest < restriction.until && inside(restriction.earliest) {
         out.push(format!(
@@ -182,8 +220,16 @@ fn milestones_of(
         ));
     }
     if inside(restriction.until) {
-        let then = restriction.after.as_deref().map(|a| format!(" {a}")).unwrap_or_default();
-        out.push(format!("{}: fine from {}.{then}", restriction.name, format_local(&at(restriction.until))));
+        let then = restriction
+            .after
+            .as_deref()
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default();
+        out.push(format!(
+            "{}: fine from {}.{then}",
+            restriction.name,
+            format_local(&at(restriction.until))
+        ));
     }
     out
 }

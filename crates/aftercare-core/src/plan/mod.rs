@@ -176,7 +176,10 @@ pub struct NextSession {
 
 impl SourcedText {
     fn of(text: &crate::protocol::Text) -> SourcedText {
-        SourcedText { text: text.text.clone(), source: citation(&text.source) }
+        SourcedText {
+            text: text.text.clone(),
+            source: citation(&text.source),
+        }
     }
 }
 

@@ -8,8 +8,17 @@ use super::{Plan, PlanDay, PlanStep};
 /// The plan as plain text for a terminal.
 pub fn render_text(plan: &Plan) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} plan (protocol {} {})", plan.protocol.title, plan.protocol.id, plan.protocol.version);
-    let _ = writeln!(out, "Treated: {} ({})", human_instant(&plan.treated_at), plan.time_zone);
+    let _ = writeln!(
+        out,
+        "{} plan (protocol {} {})",
+        plan.protocol.title, plan.protocol.id, plan.protocol.version
+    );
+    let _ = writeln!(
+        out,
+        "Treated: {} ({})",
+        human_instant(&plan.treated_at),
+        plan.time_zone
+    );
     let _ = writeln!(out, "For: {}", profile_line(plan));
     let _ = writeln!(out);
     let _ = writeln!(out, "IN AN EMERGENCY: {}", plan.notices.emergency.text);
@@ -25,7 +34,13 @@ pub fn render_text(plan: &Plan) -> String {
     }
     for day in &plan.days {
         let _ = writeln!(out);
-        let _ = writeln!(out, "DAY {} · {} · {}", day.day, human_day(day), day.phase_name);
+        let _ = writeln!(
+            out,
+            "DAY {} · {} · {}",
+            day.day,
+            human_day(day),
+            day.phase_name
+        );
         write_routine_text(&mut out, "Morning", &day.am);
         write_routine_text(&mut out, "Evening", &day.pm);
         let off_limits = off_limits_by_end(plan, day);
@@ -45,8 +60,16 @@ pub fn render_text(plan: &Plan) -> String {
         let _ = writeln!(out, "  - {}", tip.text);
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "Next session: around {} ({} weeks).", human_date(&plan.next_session.at), plan.next_session.interval_weeks);
-    let _ = writeln!(out, "Sources: the aftercare guide's sections and the referenced evidence; `--format json` lists the source of every line.");
+    let _ = writeln!(
+        out,
+        "Next session: around {} ({} weeks).",
+        human_date(&plan.next_session.at),
+        plan.next_session.interval_weeks
+    );
+    let _ = writeln!(
+        out,
+        "Sources: the aftercare guide's sections and the referenced evidence; `--format json` lists the source of every line."
+    );
     out
 }
 
@@ -54,11 +77,28 @@ pub fn render_text(plan: &Plan) -> String {
 pub fn render_markdown(plan: &Plan) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}: your plan\n", plan.protocol.title);
-    let _ = writeln!(out, "- **Treated:** {} ({})", human_instant(&plan.treated_at), plan.time_zone);
+    let _ = writeln!(
+        out,
+        "- **Treated:** {} ({})",
+        human_instant(&plan.treated_at),
+        plan.time_zone
+    );
     let _ = writeln!(out, "- **For:** {}", profile_line(plan));
-    let _ = writeln!(out, "- **Protocol:** {} {}\n", plan.protocol.id, plan.protocol.version);
-    let _ = writeln!(out, "> **In an emergency:** {}\n>", escape_md(&plan.notices.emergency.text));
-    let _ = writeln!(out, "> **Call your practitioner:** {}\n>", escape_md(&plan.notices.contact.text));
+    let _ = writeln!(
+        out,
+        "- **Protocol:** {} {}\n",
+        plan.protocol.id, plan.protocol.version
+    );
+    let _ = writeln!(
+        out,
+        "> **In an emergency:** {}\n>",
+        escape_md(&plan.notices.emergency.text)
+    );
+    let _ = writeln!(
+        out,
+        "> **Call your practitioner:** {}\n>",
+        escape_md(&plan.notices.contact.text)
+    );
     let _ = writeln!(out, "> {}\n", escape_md(&plan.notices.disclaimer.text));
     let _ = writeln!(out, "## Hold off\n");
     let _ = writeln!(out, "| What | Until | Why | Source |\n|---|---|---|---|");
@@ -73,17 +113,34 @@ pub fn render_markdown(plan: &Plan) -> String {
         );
     }
     for advice in &plan.skin_advice {
-        let _ = writeln!(out, "\n**Your skin:** {} _({})_", escape_md(&advice.text), escape_md(&advice.source));
+        let _ = writeln!(
+            out,
+            "\n**Your skin:** {} _({})_",
+            escape_md(&advice.text),
+            escape_md(&advice.source)
+        );
     }
     for day in &plan.days {
         if day.day > 1 && (day.day - 1) % 7 == 0 {
             let _ = writeln!(out, "\n---");
         }
-        let _ = writeln!(out, "\n## Day {}: {} ({})\n", day.day, human_day(day), escape_md(&day.phase_name));
+        let _ = writeln!(
+            out,
+            "\n## Day {}: {} ({})\n",
+            day.day,
+            human_day(day),
+            escape_md(&day.phase_name)
+        );
         for (title, steps) in [("Morning", &day.am), ("Evening", &day.pm)] {
             let _ = writeln!(out, "**{title}**\n");
             for (i, step) in steps.iter().enumerate() {
-                let _ = writeln!(out, "{}. **{}**: {}", i + 1, step_label(step), escape_md(&step.text));
+                let _ = writeln!(
+                    out,
+                    "{}. **{}**: {}",
+                    i + 1,
+                    step_label(step),
+                    escape_md(&step.text)
+                );
             }
             let _ = writeln!(out);
         }
@@ -96,15 +153,36 @@ pub fn render_markdown(plan: &Plan) -> String {
             }
             let _ = writeln!(out);
         }
-        for (title, items) in [("Changes today", &day.milestones)] {
-            write_list_md(&mut out, title, items.iter().map(|t| (t.as_str(), None)));
-        }
-        write_list_md(&mut out, "What to expect", day.details.expect.iter().map(|t| (t.text.as_str(), Some(t.source.as_str()))));
-        write_list_md(&mut out, "Tips", day.details.tips.iter().map(|t| (t.text.as_str(), Some(t.source.as_str()))));
+        write_list_md(
+            &mut out,
+            "Changes today",
+            day.milestones.iter().map(|t| (t.as_str(), None)),
+        );
+        write_list_md(
+            &mut out,
+            "What to expect",
+            day.details
+                .expect
+                .iter()
+                .map(|t| (t.text.as_str(), Some(t.source.as_str()))),
+        );
+        write_list_md(
+            &mut out,
+            "Tips",
+            day.details
+                .tips
+                .iter()
+                .map(|t| (t.text.as_str(), Some(t.source.as_str()))),
+        );
     }
     let _ = writeln!(out, "\n---\n\n## How to apply your products\n");
     for tip in &plan.application {
-        let _ = writeln!(out, "- {} _({})_", escape_md(&tip.text), escape_md(&tip.source));
+        let _ = writeln!(
+            out,
+            "- {} _({})_",
+            escape_md(&tip.text),
+            escape_md(&tip.source)
+        );
     }
     let _ = writeln!(
         out,
@@ -118,8 +196,11 @@ pub fn render_markdown(plan: &Plan) -> String {
 
 /// The day's restrictions grouped by when they end, earliest first: ("Sat 28 Nov, 15:00", names).
 fn off_limits_by_end<'p>(plan: &'p Plan, day: &PlanDay) -> Vec<(&'p str, Vec<&'p str>)> {
-    let mut restrictions: Vec<_> =
-        plan.restrictions.iter().filter(|r| day.avoid.contains(&r.id)).collect();
+    let mut restrictions: Vec<_> = plan
+        .restrictions
+        .iter()
+        .filter(|r| day.avoid.contains(&r.id))
+        .collect();
     restrictions.sort_by_key(|r| r.until_hours);
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for r in restrictions {
@@ -148,7 +229,11 @@ fn write_list_text(out: &mut String, title: &str, items: &[String]) {
     }
 }
 
-fn write_list_md<'a>(out: &mut String, title: &str, items: impl Iterator<Item = (&'a str, Option<&'a str>)>) {
+fn write_list_md<'a>(
+    out: &mut String,
+    title: &str,
+    items: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+) {
     let items: Vec<_> = items.collect();
     if items.is_empty() {
         return;
@@ -183,13 +268,27 @@ fn profile_line(plan: &Plan) -> String {
     let skin = if plan.profile.skin.is_empty() {
         "skin type not given".to_owned()
     } else {
-        format!("{} skin", plan.profile.skin.iter().map(|s| s.id().replace('_', "-")).collect::<Vec<_>>().join(", "))
+        format!(
+            "{} skin",
+            plan.profile
+                .skin
+                .iter()
+                .map(|s| s.id().replace('_', "-"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
-    let areas = plan.profile.areas.iter().map(|a| a.id()).collect::<Vec<_>>().join(", ");
-    let fitz = plan
+    let areas = plan
         .profile
-        .fitzpatrick
-        .map_or_else(|| "Fitzpatrick type not given".to_owned(), |f| format!("Fitzpatrick {f}"));
+        .areas
+        .iter()
+        .map(|a| a.id())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fitz = plan.profile.fitzpatrick.map_or_else(
+        || "Fitzpatrick type not given".to_owned(),
+        |f| format!("Fitzpatrick {f}"),
+    );
     format!("{skin}; areas: {areas}; {fitz}")
 }
 
@@ -213,11 +312,18 @@ fn human_instant(rfc3339: &str) -> String {
 
 /// "2026-11-26T15:00:00+01:00" → "Thu 26 Nov 2026".
 fn human_date(rfc3339: &str) -> String {
-    parse(rfc3339).map_or_else(|| rfc3339.to_owned(), |z| crate::instant::format_local_date(&z))
+    parse(rfc3339).map_or_else(
+        || rfc3339.to_owned(),
+        |z| crate::instant::format_local_date(&z),
+    )
 }
 
 fn human_day(day: &PlanDay) -> String {
-    format!("{} to {}", human_instant(&day.starts), human_instant(&day.ends))
+    format!(
+        "{} to {}",
+        human_instant(&day.starts),
+        human_instant(&day.ends)
+    )
 }
 
 fn parse(rfc3339: &str) -> Option<jiff::ZonedDateTime> {
@@ -228,7 +334,10 @@ fn parse(rfc3339: &str) -> Option<jiff::ZonedDateTime> {
 fn escape_md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '#') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);

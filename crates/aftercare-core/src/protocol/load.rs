@@ -41,6 +41,10 @@ pub struct ProtocolError {
 }
 
 /// The default protocol (the guide), validated once and shared.
+#[expect(
+    clippy::panic,
+    reason = "the embedded protocol is validated by the test suite; an invalid one is a build defect"
+)]
 pub fn default_protocol() -> &'static Protocol {
     static DEFAULT: OnceLock<Protocol> = OnceLock::new();
     DEFAULT.get_or_init(|| {
@@ -64,9 +68,16 @@ pub fn load_protocol(files: &[(&str, &str)]) -> Result<Protocol, ProtocolError> 
         })?;
         gather(&mut sections, index, spec).map_err(locate)?;
     }
-    let missing = MissingAt { file: files.len().saturating_sub(1) };
+    let missing = MissingAt {
+        file: files.len().saturating_sub(1),
+    };
     if files.is_empty() {
-        return Err(ProtocolError { file: "(no file)".into(), line: 1, column: 1, message: "no protocol file given".into() });
+        return Err(ProtocolError {
+            file: "(no file)".into(),
+            line: 1,
+            column: 1,
+            message: "no protocol file given".into(),
+        });
     }
     validate(sections, missing).map_err(locate)
 }
@@ -88,8 +99,22 @@ fn gather(sections: &mut Sections, file: usize, spec: ProtocolSpec) -> Result<()
         )+};
     }
     take!(
-        protocol, sources, notices, phases, restrictions, recommended, skin_cautions, skin_types,
-        areas, fitzpatrick, application, faq, myths, series, reintroduction, triage
+        protocol,
+        sources,
+        notices,
+        phases,
+        restrictions,
+        recommended,
+        skin_cautions,
+        skin_types,
+        areas,
+        fitzpatrick,
+        application,
+        faq,
+        myths,
+        series,
+        reintroduction,
+        triage
     );
     Ok(())
 }
@@ -99,8 +124,15 @@ fn located(file: &str, text: &str, offset: usize, message: String) -> ProtocolEr
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(1, |l| l.chars().count() + 1);
-    ProtocolError { file: file.to_owned(), line, column, message }
+    let column = before
+        .get(line_start..)
+        .map_or(1, |l| l.chars().count() + 1);
+    ProtocolError {
+        file: file.to_owned(),
+        line,
+        column,
+        message,
+    }
 }
 
 #[cfg(test)]

@@ -129,7 +129,10 @@ pub struct Window {
 
 impl Window {
     /// The whole recovery.
-    pub const ALWAYS: Window = Window { from: Hours::ZERO, until: None };
+    pub const ALWAYS: Window = Window {
+        from: Hours::ZERO,
+        until: None,
+    };
 
     /// Whether `hour` falls inside.
     pub fn contains(&self, hour: Hours) -> bool {
@@ -303,9 +306,14 @@ impl ProfileFilter {
     pub fn matches(&self, profile: &Profile) -> bool {
         let skin = self.skin.is_empty() || self.skin.iter().any(|s| profile.skin.contains(s));
         let fitz = self.fitzpatrick.is_empty()
-            || profile.fitzpatrick.is_some_and(|f| self.fitzpatrick.contains(&f));
+            || profile
+                .fitzpatrick
+                .is_some_and(|f| self.fitzpatrick.contains(&f));
         let areas = self.areas.is_empty()
-            || profile.areas_or_face().iter().any(|a| self.areas.contains(a));
+            || profile
+                .areas_or_face()
+                .iter()
+                .any(|a| self.areas.contains(a));
         skin && fitz && areas
     }
 }
@@ -420,7 +428,11 @@ impl Protocol {
     /// (a stricter one for some profiles), the longest wait wins.
     pub fn restrictions_for(&self, profile: &Profile) -> Vec<&Restriction> {
         let mut chosen: Vec<&Restriction> = Vec::new();
-        for restriction in self.restrictions.iter().filter(|r| r.applies_to.matches(profile)) {
+        for restriction in self
+            .restrictions
+            .iter()
+            .filter(|r| r.applies_to.matches(profile))
+        {
             match chosen.iter_mut().find(|c| c.id == restriction.id) {
                 Some(existing) if restriction.until > existing.until => *existing = restriction,
                 Some(_) => {}
@@ -436,7 +448,9 @@ impl Protocol {
         category: Category,
         profile: &Profile,
     ) -> Option<&Restriction> {
-        self.restrictions_for(profile).into_iter().find(|r| r.category == Some(category))
+        self.restrictions_for(profile)
+            .into_iter()
+            .find(|r| r.category == Some(category))
     }
 
     /// The phase that contains `hour`.

@@ -35,13 +35,20 @@ impl<'a> ValidationContext<'a> {
 
     /// A failure at `span` in the current file.
     pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> SpecError {
-        SpecError { file: self.file, span, message: message.into() }
+        SpecError {
+            file: self.file,
+            span,
+            message: message.into(),
+        }
     }
 
     /// Resolves a source id, or fails naming it.
     pub fn source(&self, id: &Spanned<String>) -> Result<SourceRef, SpecError> {
         match self.sources.get(id.get_ref()) {
-            Some(source) => Ok(SourceRef { id: source.id.clone(), citation: source.citation() }),
+            Some(source) => Ok(SourceRef {
+                id: source.id.clone(),
+                citation: source.citation(),
+            }),
             None => Err(self.error(
                 id.span(),
                 format!("unknown source '{}': add it under [sources]", id.get_ref()),
@@ -59,7 +66,12 @@ impl<'a> ValidationContext<'a> {
             .ok()
             .filter(|h| *h <= 24 * 366 * 10)
             .map(Hours)
-            .ok_or_else(|| self.error(value.span(), format!("{hours} hours is more than ten years")))
+            .ok_or_else(|| {
+                self.error(
+                    value.span(),
+                    format!("{hours} hours is more than ten years"),
+                )
+            })
     }
 
     /// An optional window of hours; `from` defaults to 0 and must come before `until`.
@@ -68,7 +80,10 @@ impl<'a> ValidationContext<'a> {
         from: Option<&Spanned<i64>>,
         until: Option<&Spanned<i64>>,
     ) -> Result<Window, SpecError> {
-        let start = from.map(|f| self.hours(f)).transpose()?.unwrap_or(Hours::ZERO);
+        let start = from
+            .map(|f| self.hours(f))
+            .transpose()?
+            .unwrap_or(Hours::ZERO);
         let end = until.map(|u| self.hours(u)).transpose()?;
         if let (Some(end), Some(until)) = (end, until)
             && end <= start
@@ -78,7 +93,10 @@ impl<'a> ValidationContext<'a> {
                 format!("window ends at {end} but starts at {start}: it must end after it starts"),
             ));
         }
-        Ok(Window { from: start, until: end })
+        Ok(Window {
+            from: start,
+            until: end,
+        })
     }
 
     /// A text with its source and window.
@@ -95,9 +113,9 @@ impl<'a> ValidationContext<'a> {
     }
 
     fn category(&self, id: &Spanned<String>) -> Result<Category, SpecError> {
-        id.get_ref().parse().map_err(|e: crate::vocabulary::UnknownId| {
-            self.error(id.span(), e.to_string())
-        })
+        id.get_ref()
+            .parse()
+            .map_err(|e: crate::vocabulary::UnknownId| self.error(id.span(), e.to_string()))
     }
 
     fn fitzpatrick(&self, values: &[Spanned<i64>]) -> Result<Vec<Fitzpatrick>, SpecError> {
@@ -108,7 +126,10 @@ impl<'a> ValidationContext<'a> {
                     .ok()
                     .and_then(|n| Fitzpatrick::try_from(n).ok())
                     .ok_or_else(|| {
-                        self.error(v.span(), format!("Fitzpatrick type {} is not 1-6", v.get_ref()))
+                        self.error(
+                            v.span(),
+                            format!("Fitzpatrick type {} is not 1-6", v.get_ref()),
+                        )
                     })
             })
             .collect()
@@ -159,8 +180,14 @@ fn required<'s, T>(
     })
 }
 
-fn ctx<'a, T>(section: &Section<T>, sources: &'a BTreeMap<String, Source>) -> ValidationContext<'a> {
-    ValidationContext { file: section.file, sources }
+fn ctx<'a, T>(
+    section: &Section<T>,
+    sources: &'a BTreeMap<String, Source>,
+) -> ValidationContext<'a> {
+    ValidationContext {
+        file: section.file,
+        sources,
+    }
 }
 
 /// Validates the gathered sections into a `Protocol`.
@@ -183,7 +210,11 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
         required(&sections.restrictions, "restrictions", &missing)?,
         &sources,
     )?;
-    let phases = validate_phases(required(&sections.phases, "phases", &missing)?, &sources, &restrictions)?;
+    let phases = validate_phases(
+        required(&sections.phases, "phases", &missing)?,
+        &sources,
+        &restrictions,
+    )?;
 
     let recommended = match &sections.recommended {
         Some(section) => {
@@ -214,7 +245,9 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
                 .iter()
                 .map(|s| {
                     if s.skin.is_empty() {
-                        return Err(c.error(s.id.span(), "a skin caution needs at least one skin type"));
+                        return Err(
+                            c.error(s.id.span(), "a skin caution needs at least one skin type")
+                        );
                     }
                     if s.min_rating.is_some_and(|r| r > 5) {
                         return Err(c.error(s.id.span(), "min_rating must be 0-5"));
@@ -243,7 +276,9 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
                 .map(|s| {
                     let skin = *s.id.get_ref();
                     if seen.contains(&skin) {
-                        return Err(c.error(s.id.span(), format!("skin type '{skin}' is listed twice")));
+                        return Err(
+                            c.error(s.id.span(), format!("skin type '{skin}' is listed twice"))
+                        );
                     }
                     seen.push(skin);
                     Ok(SkinTypeAdvice {
@@ -272,7 +307,11 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
                         return Err(c.error(a.id.span(), format!("area '{area}' is listed twice")));
                     }
                     seen.push(area);
-                    Ok(AreaAdvice { area, name: a.name.trim().to_owned(), tips: c.texts(&a.tips)? })
+                    Ok(AreaAdvice {
+                        area,
+                        name: a.name.trim().to_owned(),
+                        tips: c.texts(&a.tips)?,
+                    })
                 })
                 .collect::<Result<Vec<_>, SpecError>>()?
         }
@@ -288,9 +327,14 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
                 .iter()
                 .map(|f| {
                     if f.types.is_empty() {
-                        return Err(c.error(section.value.span(), "a [[fitzpatrick]] group needs types"));
+                        return Err(
+                            c.error(section.value.span(), "a [[fitzpatrick]] group needs types")
+                        );
                     }
-                    Ok(FitzpatrickAdvice { types: c.fitzpatrick(&f.types)?, tips: c.texts(&f.tips)? })
+                    Ok(FitzpatrickAdvice {
+                        types: c.fitzpatrick(&f.types)?,
+                        tips: c.texts(&f.tips)?,
+                    })
                 })
                 .collect::<Result<Vec<_>, SpecError>>()?
         }
@@ -346,7 +390,8 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
     let c = ctx(series_section, &sources);
     let s = series_section.value.get_ref();
     let interval = *s.interval_weeks.get_ref();
-    if s.min_interval_weeks < 1 || s.min_interval_weeks > s.max_interval_weeks
+    if s.min_interval_weeks < 1
+        || s.min_interval_weeks > s.max_interval_weeks
         || !(s.min_interval_weeks..=s.max_interval_weeks).contains(&interval)
     {
         return Err(c.error(
@@ -369,9 +414,15 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
     let r = reintro_section.value.get_ref();
     let every = c.hours(&r.new_product_every_hours)?;
     if every == Hours::ZERO {
-        return Err(c.error(r.new_product_every_hours.span(), "new_product_every_hours must be at least 1"));
+        return Err(c.error(
+            r.new_product_every_hours.span(),
+            "new_product_every_hours must be at least 1",
+        ));
     }
-    let reintroduction = Reintroduction { new_product_every: every, source: c.source(&r.source)? };
+    let reintroduction = Reintroduction {
+        new_product_every: every,
+        source: c.source(&r.source)?,
+    };
 
     let triage_section = required(&sections.triage, "triage", &missing)?;
     let triage = crate::triage::TriageRules::from_spec(
@@ -473,15 +524,24 @@ fn validate_restrictions(
                 format!("'{id}': until_hours ({until}) comes before earliest_hours ({earliest})"),
             ));
         }
-        if kind == RestrictionKind::Product && spec.product_types.is_empty() && id != "regular_products" {
-            return Err(c.error(spec.id.span(), format!("product restriction '{id}' needs product_types")));
+        if kind == RestrictionKind::Product
+            && spec.product_types.is_empty()
+            && id != "regular_products"
+        {
+            return Err(c.error(
+                spec.id.span(),
+                format!("product restriction '{id}' needs product_types"),
+            ));
         }
         let applies_to = ProfileFilter {
             skin: spec.skin.clone(),
             fitzpatrick: c.fitzpatrick(&spec.fitzpatrick)?,
             areas: spec.areas.clone(),
         };
-        if restrictions.iter().any(|r| r.id == id && r.applies_to == applies_to) {
+        if restrictions
+            .iter()
+            .any(|r| r.id == id && r.applies_to == applies_to)
+        {
             return Err(c.error(
                 spec.id.span(),
                 format!("restriction '{id}' is listed twice for the same profiles"),
@@ -559,7 +619,10 @@ fn validate_routine(
             if !known {
                 return Err(c.error(
                     used.span(),
-                    format!("'{}' is neither a restriction id nor an ingredient category", used.get_ref()),
+                    format!(
+                        "'{}' is neither a restriction id nor an ingredient category",
+                        used.get_ref()
+                    ),
                 ));
             }
         }
@@ -588,9 +651,16 @@ fn validate_phases(
     let mut phases: Vec<Phase> = Vec::new();
     for (index, spec) in specs.iter().enumerate() {
         let window = c.window(Some(&spec.from_hours), spec.until_hours.as_ref())?;
-        let expected_start = phases.last().and_then(|p| p.window.until).unwrap_or(Hours::ZERO);
+        let expected_start = phases
+            .last()
+            .and_then(|p| p.window.until)
+            .unwrap_or(Hours::ZERO);
         if window.from != expected_start {
-            let relation = if window.from < expected_start { "overlaps" } else { "leaves a gap after" };
+            let relation = if window.from < expected_start {
+                "overlaps"
+            } else {
+                "leaves a gap after"
+            };
             return Err(c.error(
                 spec.from_hours.span(),
                 format!(
@@ -602,16 +672,30 @@ fn validate_phases(
         }
         let is_last = index + 1 == specs.len();
         if window.until.is_none() && !is_last {
-            return Err(c.error(spec.id.span(), format!("phase '{}' has no until_hours but is not the last phase", spec.id.get_ref())));
+            return Err(c.error(
+                spec.id.span(),
+                format!(
+                    "phase '{}' has no until_hours but is not the last phase",
+                    spec.id.get_ref()
+                ),
+            ));
         }
         if window.until.is_some() && is_last {
             return Err(c.error(
-                spec.until_hours.as_ref().map_or(spec.id.span(), |u| u.span()),
-                format!("the last phase '{}' must not end (leave out until_hours)", spec.id.get_ref()),
+                spec.until_hours
+                    .as_ref()
+                    .map_or(spec.id.span(), |u| u.span()),
+                format!(
+                    "the last phase '{}' must not end (leave out until_hours)",
+                    spec.id.get_ref()
+                ),
             ));
         }
         if phases.iter().any(|p| &p.id == spec.id.get_ref()) {
-            return Err(c.error(spec.id.span(), format!("phase '{}' is listed twice", spec.id.get_ref())));
+            return Err(c.error(
+                spec.id.span(),
+                format!("phase '{}' is listed twice", spec.id.get_ref()),
+            ));
         }
         phases.push(Phase {
             id: spec.id.get_ref().clone(),

@@ -1,4 +1,6 @@
 //! Integration tests of the pure core, in one binary (linking dominates on two cores).
 
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod plan;
 mod protocol;

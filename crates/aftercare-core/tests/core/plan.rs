@@ -25,14 +25,24 @@ fn profile(skin: &[SkinType], areas: &[Area], fitzpatrick: Option<u8>) -> Profil
 
 #[test]
 fn sensitive_face_plan_reads_as_expected() {
-    let plan = plan_for("2026-11-26 15:00", "Europe/Berlin", &profile(&[SkinType::Sensitive], &[Area::Face], None), 9);
+    let plan = plan_for(
+        "2026-11-26 15:00",
+        "Europe/Berlin",
+        &profile(&[SkinType::Sensitive], &[Area::Face], None),
+        9,
+    );
     insta::assert_snapshot!("sensitive_face_text", render_text(&plan));
     insta::assert_json_snapshot!("sensitive_face_json", plan);
 }
 
 #[test]
 fn oily_back_plan_reads_as_expected() {
-    let plan = plan_for("2026-11-26 09:30", "America/New_York", &profile(&[SkinType::Oily], &[Area::Back], None), 9);
+    let plan = plan_for(
+        "2026-11-26 09:30",
+        "America/New_York",
+        &profile(&[SkinType::Oily], &[Area::Back], None),
+        9,
+    );
     insta::assert_snapshot!("oily_back_text", render_text(&plan));
 }
 
@@ -45,14 +55,25 @@ fn dry_neck_and_decollete_fitzpatrick_v_handout_reads_as_expected() {
         15,
     );
     insta::assert_snapshot!("dry_neck_decollete_v_markdown", render_markdown(&plan));
-    let sun = plan.restrictions.iter().find(|r| r.id == "sun_exposure").unwrap();
-    assert_eq!(sun.until_hours.0, 336, "Fitzpatrick V gets two weeks of sun avoidance");
+    let sun = plan
+        .restrictions
+        .iter()
+        .find(|r| r.id == "sun_exposure")
+        .unwrap();
+    assert_eq!(
+        sun.until_hours.0, 336,
+        "Fitzpatrick V gets two weeks of sun avoidance"
+    );
 }
 
 #[test]
 fn without_a_fitzpatrick_type_the_general_sun_rule_applies() {
     let plan = plan_for("2026-11-26 11:00", "Europe/London", &Profile::default(), 3);
-    let sun = plan.restrictions.iter().find(|r| r.id == "sun_exposure").unwrap();
+    let sun = plan
+        .restrictions
+        .iter()
+        .find(|r| r.id == "sun_exposure")
+        .unwrap();
     assert_eq!(sun.until_hours.0, 72);
 }
 
@@ -71,8 +92,17 @@ fn forty_eight_hours_stay_forty_eight_hours_when_berlin_leaves_summer_time() {
 #[test]
 fn forty_eight_hours_stay_forty_eight_hours_when_new_york_springs_forward() {
     // America/New_York goes from -05:00 to -04:00 at 02:00 on Sun 14 Mar 2027.
-    let plan = plan_for("2027-03-13 09:00", "America/New_York", &Profile::default(), 3);
-    let cleanser = plan.restrictions.iter().find(|r| r.id == "cleanser").unwrap();
+    let plan = plan_for(
+        "2027-03-13 09:00",
+        "America/New_York",
+        &Profile::default(),
+        3,
+    );
+    let cleanser = plan
+        .restrictions
+        .iter()
+        .find(|r| r.id == "cleanser")
+        .unwrap();
     assert_eq!(cleanser.until, "2027-03-15T10:00:00-04:00");
     assert_eq!(plan.days[2].date, "2027-03-15");
 }
@@ -81,7 +111,10 @@ fn forty_eight_hours_stay_forty_eight_hours_when_new_york_springs_forward() {
 fn a_local_time_in_the_spring_gap_moves_forward() {
     let tz = parse_time_zone("America/New_York").unwrap();
     let at = parse_instant("2027-03-14 02:30", Some(&tz)).unwrap();
-    assert_eq!(aftercare_core::instant::format_rfc3339(&at), "2027-03-14T03:30:00-04:00");
+    assert_eq!(
+        aftercare_core::instant::format_rfc3339(&at),
+        "2027-03-14T03:30:00-04:00"
+    );
 }
 
 #[test]
@@ -107,11 +140,29 @@ fn the_first_day_has_the_gentle_routine_and_week_two_the_full_one() {
     assert!(!plan.days[2].avoid.contains(&"makeup".to_owned()));
     assert_eq!(plan.days[7].phase, "week_2_onwards");
     assert!(!plan.days[7].avoid.contains(&"retinoid".to_owned()));
-    assert!(plan.days[2].milestones.iter().any(|m| m.starts_with("Makeup: fine from Sat 28 Nov, 15:00")));
-    assert!(plan.days[1].milestones.iter().any(|m| m.starts_with("Makeup: possible from Fri 27 Nov, 15:00")));
+    assert!(
+        plan.days[2]
+            .milestones
+            .iter()
+            .any(|m| m.starts_with("Makeup: fine from Sat 28 Nov, 15:00"))
+    );
+    assert!(
+        plan.days[1]
+            .milestones
+            .iter()
+            .any(|m| m.starts_with("Makeup: possible from Fri 27 Nov, 15:00"))
+    );
 }
 
-const ZONES: &[&str] = &["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC", "America/Santiago", "Pacific/Chatham"];
+const ZONES: &[&str] = &[
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "UTC",
+    "America/Santiago",
+    "Pacific/Chatham",
+];
 
 fn any_profile() -> impl Strategy<Value = Profile> {
     (

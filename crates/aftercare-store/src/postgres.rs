@@ -1,0 +1,116 @@
+//! The PostgreSQL backend: for clinics that run several server instances or already
+//! operate PostgreSQL.
+//!
+//! What belongs here: the connection pool, the `FOR UPDATE SKIP LOCKED` outbox claim,
+//! the snapshot isolation used by exports and PostgreSQL-specific health checks. The
+//! behaviour shared with SQLite comes from the `impl_store!` macro in `shared.rs`.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+use crate::shared::{db_error, impl_store, outbox_cols};
+use crate::{StoreError, StoreResult};
+
+/// Connections per server instance.
+const MAX_CONNECTIONS: u32 = 10;
+
+/// The store on PostgreSQL. Cheap to share behind an `Arc`.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    const BACKEND: &'static str = "postgres";
+
+    /// `SKIP LOCKED` lets concurrent workers on several instances each take different
+    /// due messages without waiting for one another; the lease then keeps a claimed
+    /// message away from the others until it is sent or fails.
+    const CLAIM_OUTBOX_SQL: &'static str = concat!(
+        "UPDATE outbox SET locked_until = $1 + $2, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+         AND (locked_until IS NULL OR locked_until <= $1) \
+         ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING ",
+        outbox_cols!()
+    );
+
+    /// Connects to `url` (`postgres://…` or `postgresql://…`) and migrates the
+    /// database. Several instances may start at once: sqlx serialises migrations
+    /// with an advisory lock.
+    ///
+    /// # Errors
+    /// [`StoreError::InvalidUrl`] for a malformed URL, [`StoreError::Database`] when
+    /// the server cannot be reached, [`StoreError::Migrate`] if the migrations fail.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::InvalidUrl)?;
+        Self::connect_with(options).await
+    }
+
+    /// Connects with explicit options and migrates the database.
+    ///
+    /// # Errors
+    /// As [`PgStore::connect`].
+    pub async fn connect_with(options: PgConnectOptions) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(StoreError::Database)?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(StoreError::Migrate)?;
+        Ok(PgStore { pool })
+    }
+
+    fn read_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn write_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Row locks and constraints do the work in PostgreSQL: a plain transaction.
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.pool.begin().await.map_err(StoreError::Database)
+    }
+
+    /// Every statement of an export sees the same snapshot.
+    async fn begin_snapshot(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+            .map_err(StoreError::Database)
+    }
+
+    /// Indexes left invalid by an interrupted build are skipped by the planner and no
+    /// longer enforce uniqueness.
+    async fn backend_integrity_problems(&self) -> StoreResult<Vec<String>> {
+        let invalid: Vec<String> = sqlx::query_scalar(
+            "SELECT c.relname::TEXT FROM pg_index i \
+             JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE NOT i.indisvalid AND n.nspname = current_schema() ORDER BY 1",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_error(e, "integrity check"))?;
+        Ok(invalid
+            .into_iter()
+            .map(|name| format!("index {name} is invalid; rebuild it with REINDEX"))
+            .collect())
+    }
+
+    async fn backup_to_file(&self, _path: &Path) -> StoreResult<()> {
+        Err(StoreError::Unsupported {
+            backend: Self::BACKEND,
+            what: "backup_to (use pg_dump, or `aftercare export` for a portable dump)",
+        })
+    }
+}
+
+impl_store!(PgStore, Postgres);
