@@ -31,7 +31,12 @@ fn check(text: &str, list: &ParsedList) {
     for pair in spans.windows(2) {
         assert!(pair[0].1 <= pair[1].0, "overlapping spans {pair:?}");
     }
-    for section in [Section::Main, Section::Active, Section::Inactive, Section::MayContain] {
+    for section in [
+        Section::Main,
+        Section::Active,
+        Section::Inactive,
+        Section::MayContain,
+    ] {
         for (expected, ingredient) in list.in_section(section).enumerate() {
             assert_eq!(ingredient.position, expected + 1);
         }

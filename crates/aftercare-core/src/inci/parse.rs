@@ -10,10 +10,16 @@
 //! dictionary look-up) and verdicts; those work on the items made here.
 //!
 //! The cases handled are those of `reference/ingredients.md` §4 ("Parsing cases a checker must
-//! handle") and those seen in the real labels of `tests/fixtures/products-public.jsonl`. The
-//! parser is a hand-written, single forward scan (no regular expressions): one pass pairs the
-//! brackets, one pass finds the separators, and each item is then cleaned in one more pass, so
-//! the time is linear in the input and every look-ahead is bounded.
+//! handle") and those seen in the real labels of `tests/fixtures/products-public.jsonl`.
+//!
+//! How it works: one hand-written forward scan (no regular expressions) finds the item
+//! boundaries and, on the way, counts each item's words and checks them against a small
+//! vocabulary (headers, prose, disclaimers) through a compile-time signature table, so an
+//! ordinary INCI name is read once and copied once. Brackets are paired as they are met; if one
+//! does not close nearby, a table of all pairs is built once instead. Every look-ahead is
+//! bounded, so the time is linear in the input. The allocations are the output (a `String` per
+//! ingredient and per dropped piece, and the two vectors), plus a pairing table only when some
+//! bracket is left unclosed.
 
 use std::ops::Range;
 
@@ -439,6 +445,9 @@ enum Mode {
     Prose,
     Disclaimer,
 }
+
+/// A byte range as (start, end).
+type Span = (usize, usize);
 
 /// No word is being read.
 const NO_WORD: usize = usize::MAX;
@@ -1158,12 +1167,7 @@ impl<'a> Parser<'a> {
     /// Split off retailer codes at either end of the item (`Linalool [V0606F]`). Returns the
     /// rest of the item (None if nothing is left) and the trailing code, which is recorded
     /// after the ingredient to keep the dropped list in order.
-    #[allow(clippy::type_complexity)]
-    fn strip_retailer_codes(
-        &mut self,
-        s: usize,
-        e: usize,
-    ) -> Option<(usize, usize, Option<(usize, usize)>)> {
+    fn strip_retailer_codes(&mut self, s: usize, e: usize) -> Option<(usize, usize, Option<Span>)> {
         let b = self.b;
         let (mut s, mut e) = (s, e);
         if b[s] == b'['
