@@ -29,8 +29,18 @@ struct Cli {
 enum Command {
     /// A personalised day-by-day aftercare plan from the moment of treatment.
     Plan(commands::plan::PlanArgs),
+    /// Can I use this product today? Check an ingredient list.
+    Check(commands::check::CheckArgs),
     /// Is this symptom normal today? Triage a check-in.
     Triage(commands::triage::TriageArgs),
+    /// Find a trained, licensed practitioner near a city or a point.
+    Practitioners(commands::practitioners::PractitionersArgs),
+    /// When each product of your shelf comes back, and your routine day by day.
+    Schedule(commands::schedule::ScheduleArgs),
+    /// Run the web app for patients and clinics.
+    Serve(aftercare_web::ServeArgs),
+    /// Administer clinic accounts without a browser (first run: `admin create`).
+    Admin(aftercare_web::AdminArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,7 +48,12 @@ fn main() -> ExitCode {
     let clock = clock::SystemClock;
     let result = match cli.command {
         Command::Plan(args) => commands::plan::run(args, &clock),
+        Command::Check(args) => commands::check::run(args, &clock),
         Command::Triage(args) => commands::triage::run(args),
+        Command::Practitioners(args) => commands::practitioners::run(args),
+        Command::Schedule(args) => commands::schedule::run(args, &clock),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Admin(args) => commands::serve::run_admin(args, &clock),
     };
     failure::exit_code(result)
 }

@@ -28,9 +28,10 @@ use jiff::{
 
 use crate::{
     Hours,
+    category::{Category, CategoryGroup},
     instant::{format_local, format_local_date},
     profile::Profile,
-    protocol::{CategoryGroupExt as _, Protocol, Restriction, StepKind, Text},
+    protocol::{Protocol, Restriction, StepKind, Text},
 };
 
 /// The product identifier of every feed (RFC 5545 §3.7.3).
@@ -316,7 +317,7 @@ pub fn plan_calendar(
 ) -> Result<Calendar, CalendarError> {
     let zone = zone_name(treated_at);
     let mut calendar = Calendar::new(
-        format!("{}, {}", protocol.title, format_local_date(treated_at)),
+        format!("{} ({})", protocol.title, format_local_date(treated_at)),
         format!(
             "Reminders for your treatment on {}, {} ({zone}). {} ({})",
             format_local_date(treated_at),
@@ -330,7 +331,7 @@ pub fn plan_calendar(
     for event in milestones(protocol, treated_at, profile)? {
         calendar.add(event)?;
     }
-    for event in check_ins(protocol, treated_at, profile, options)? {
+    for event in check_ins(protocol, treated_at, options)? {
         calendar.add(event)?;
     }
     for event in sunscreen(protocol, treated_at, profile, options)? {
@@ -407,15 +408,24 @@ fn milestones(
 fn milestone_labels(ending: &[&Restriction]) -> Vec<String> {
     let mut labels: Vec<String> = Vec::new();
     for r in ending {
-        let label = match r.category.map(|c| c.group_label()) {
-            Some(Some(group)) => group.to_owned(),
-            _ => short_name(&r.name),
+        let label = match r.category.and_then(group_label) {
+            Some(group) => group.to_owned(),
+            None => short_name(&r.name),
         };
         if !labels.contains(&label) {
             labels.push(label);
         }
     }
     labels
+}
+
+/// The label of a whole ingredient group in a milestone's title, if it has one.
+fn group_label(category: Category) -> Option<&'static str> {
+    match category.group() {
+        CategoryGroup::Paused => Some("actives"),
+        CategoryGroup::Irritant => Some("irritants"),
+        CategoryGroup::Helpful | CategoryGroup::SkinTypeFlag => None,
+    }
 }
 
 /// "Cleansers (anything but lukewarm water)" → "cleansers"; "Your regular (non-active)
@@ -455,7 +465,6 @@ fn join_labels(labels: &[String]) -> String {
 fn check_ins(
     protocol: &Protocol,
     treated_at: &ZonedDateTime,
-    profile: &Profile,
     options: &CalendarOptions,
 ) -> Result<Vec<CalendarEvent>, CalendarError> {
     let schedule = &options.schedule;
@@ -493,7 +502,6 @@ fn check_ins(
                     notice.text, notice.source.citation
                 );
             }
-            let _ = profile;
             Ok(CalendarEvent {
                 id: format!("checkin-{day}"),
                 when: EventTime::At {
@@ -532,7 +540,7 @@ fn sunscreen(
         }) else {
             continue;
         };
-        let text = format!("{}\nSource: {}", step.text, step.source.citation);
+        let step_text = format!("{}\nSource: {}", step.text, step.source.citation);
         if day <= schedule.sunscreen_days {
             let at = local_on(treated_at, first, day, schedule.sunscreen_at)?;
             events.push(CalendarEvent {
@@ -542,7 +550,7 @@ fn sunscreen(
                     duration: EVENT_LENGTH,
                 },
                 summary: format!("Aftercare day {day}: morning sunscreen"),
-                description: text.clone(),
+                description: format!("The sunscreen step of your morning routine:\n{step_text}"),
                 alarm_before: SignedDuration::ZERO,
             });
         }
@@ -556,7 +564,9 @@ fn sunscreen(
                         duration: EVENT_LENGTH,
                     },
                     summary: format!("Aftercare day {day}: reapply sunscreen if you are outdoors"),
-                    description: text.clone(),
+                    description: format!(
+                        "If you are outdoors, reapply your sunscreen now.\n{step_text}"
+                    ),
                     alarm_before: SignedDuration::ZERO,
                 });
             }
@@ -796,7 +806,10 @@ mod tests {
         assert_eq!(lines[1].len(), 75);
         assert!(lines[1].starts_with(' '));
         assert_eq!(lines[2], " X");
-        assert_eq!(fold_line(&"Y".repeat(75)), format!("{}\r\n", "Y".repeat(75)));
+        assert_eq!(
+            fold_line(&"Y".repeat(75)),
+            format!("{}\r\n", "Y".repeat(75))
+        );
     }
 
     #[test]
@@ -849,9 +862,6 @@ mod tests {
             id: "x;1".into(),
             ..event
         };
-        assert!(matches!(
-            calendar.add(bad),
-            Err(CalendarError::EventId(_))
-        ));
+        assert!(matches!(calendar.add(bad), Err(CalendarError::EventId(_))));
     }
 }

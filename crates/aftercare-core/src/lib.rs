@@ -9,13 +9,16 @@
 #[macro_use]
 pub mod vocabulary;
 
+pub mod calendar;
 pub mod category;
+pub mod geo;
 pub mod hours;
 pub mod inci;
 pub mod instant;
 pub mod plan;
 pub mod profile;
 pub mod protocol;
+pub mod shelf;
 pub mod triage;
 
 pub use hours::Hours;

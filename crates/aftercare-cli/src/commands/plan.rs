@@ -1,8 +1,10 @@
-//! `aftercare plan`: the personalised day-by-day plan (CONTRACT §6) as text, Markdown or JSON.
+//! `aftercare plan`: the personalised day-by-day plan (CONTRACT §6) as text, Markdown or JSON,
+//! or its milestones and reminders as an iCalendar feed (`--format ics`, docs/calendar.md).
 
 use std::path::PathBuf;
 
 use aftercare_core::{
+    calendar::{CalendarError, CalendarOptions, default_namespace, plan_calendar},
     instant::{parse_instant, parse_time_zone},
     plan::{generate_plan, render_markdown, render_text},
     profile::{Area, Fitzpatrick, Profile, SkinType},
@@ -39,6 +41,12 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
+    /// With --format ics: also remind to reapply sunscreen every 2 hours in daytime (10:00-16:00) in the first week.
+    #[arg(long)]
+    pub sun_reminders: bool,
+    /// With --format ics: the stable id namespace of the events' UIDs (letters, digits, '.', '_', '-'); default: the protocol id and the treatment instant.
+    #[arg(long, value_name = "TEXT")]
+    pub calendar_uid: Option<String>,
 }
 
 /// Output formats of `aftercare plan`.
@@ -50,6 +58,8 @@ pub enum PlanFormat {
     Markdown,
     /// JSON as CONTRACT §6 describes.
     Json,
+    /// An iCalendar (RFC 5545) feed of milestones and reminders, for a calendar app.
+    Ics,
 }
 
 /// The farthest in the future a treatment may be planned.
@@ -71,6 +81,11 @@ pub fn run(args: PlanArgs, clock: &dyn Clock) -> anyhow::Result<()> {
             args.treated_at
         )));
     }
+    if args.format != PlanFormat::Ics && (args.sun_reminders || args.calendar_uid.is_some()) {
+        return Err(bad_input(
+            "--sun-reminders and --calendar-uid only apply to --format ics",
+        ));
+    }
     let profile = parse_profile(&args.skin, &args.area, args.fitzpatrick.as_deref())?;
     let protocol = protocol_file::load(args.protocol.as_deref())?;
     let plan = generate_plan(&protocol, &treated_at, &profile, args.days).map_err(bad_input)?;
@@ -78,6 +93,20 @@ pub fn run(args: PlanArgs, clock: &dyn Clock) -> anyhow::Result<()> {
         PlanFormat::Text => render_text(&plan),
         PlanFormat::Markdown => render_markdown(&plan),
         PlanFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
+        PlanFormat::Ics => {
+            let mut options = CalendarOptions::new(
+                args.calendar_uid
+                    .unwrap_or_else(|| default_namespace(&protocol, &treated_at)),
+            );
+            options.sun_reapplication = args.sun_reminders;
+            plan_calendar(&protocol, &treated_at, &profile, &options)
+                .map_err(|e| match e {
+                    CalendarError::Namespace(_) => bad_input(format!("--calendar-uid: {e}")),
+                    CalendarError::OutOfRange => bad_input(format!("--treated-at: {e}")),
+                    other => anyhow::Error::new(other),
+                })?
+                .to_ics()
+        }
     };
     crate::output::write_stdout(&output)
 }

@@ -2,5 +2,9 @@
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod calendar;
+mod check;
 mod plan;
+mod practitioners;
+mod schedule;
 mod triage;

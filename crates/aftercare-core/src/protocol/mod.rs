@@ -421,6 +421,17 @@ pub struct Reintroduction {
     pub new_product_every: Hours,
     /// Source.
     pub source: SourceRef,
+    /// After a flagged check-in, nothing new is added for this long.
+    pub pause_after_flag: Hours,
+    /// Source of the pause rule.
+    pub pause_source: SourceRef,
+    /// Paused-active categories from the gentlest to the strongest; the strongest comes back
+    /// last. Categories not listed rank below every listed one.
+    pub active_strength: Vec<Category>,
+    /// Until this hour a retinoid and an exfoliating acid never share an evening.
+    pub retinoid_and_acid_apart_until: Hours,
+    /// Source of the active rules (order, apart evenings).
+    pub actives_source: SourceRef,
 }
 
 impl Protocol {

@@ -303,4 +303,19 @@ pub struct ReintroductionSpec {
     pub new_product_every_hours: Spanned<i64>,
     /// Source id.
     pub source: Spanned<String>,
+    /// Hours nothing new is added after a flagged check-in (default: `new_product_every_hours`).
+    #[serde(default)]
+    pub pause_after_flag_hours: Option<Spanned<i64>>,
+    /// Source id of the pause rule (default: `source`).
+    #[serde(default)]
+    pub pause_source: Option<Spanned<String>>,
+    /// Paused-active categories from the gentlest to the strongest (default: all equal).
+    #[serde(default)]
+    pub active_strength: Vec<Spanned<String>>,
+    /// Until this hour a retinoid and an exfoliating acid never share an evening (default 336).
+    #[serde(default)]
+    pub retinoid_and_acid_apart_until_hours: Option<Spanned<i64>>,
+    /// Source id of the active rules (default: `source`).
+    #[serde(default)]
+    pub actives_source: Option<Spanned<String>>,
 }

@@ -9,6 +9,11 @@ use toml::Spanned;
 use super::{spec::*, *};
 use crate::profile::Fitzpatrick;
 
+/// Until when a retinoid and an exfoliating acid stay on separate evenings when a protocol does
+/// not say: the end of the default's "one active at a time" tip (guide, "Pause on Active
+/// Ingredients"), two weeks after treatment.
+const DEFAULT_RETINOID_AND_ACID_APART_UNTIL: u32 = 336;
+
 /// A validation failure: a message and where it points, in the file with index `file`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
@@ -419,9 +424,45 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
             "new_product_every_hours must be at least 1",
         ));
     }
+    let source = c.source(&r.source)?;
+    let pause_after_flag = match &r.pause_after_flag_hours {
+        Some(hours) => c.hours(hours)?,
+        None => every,
+    };
+    let mut active_strength: Vec<Category> = Vec::new();
+    for id in &r.active_strength {
+        let category = c.category(id)?;
+        if category.group() != crate::category::CategoryGroup::Paused {
+            return Err(c.error(
+                id.span(),
+                format!("active_strength lists '{category}', which is not a paused active"),
+            ));
+        }
+        if active_strength.contains(&category) {
+            return Err(c.error(
+                id.span(),
+                format!("active_strength lists '{category}' twice"),
+            ));
+        }
+        active_strength.push(category);
+    }
     let reintroduction = Reintroduction {
         new_product_every: every,
-        source: c.source(&r.source)?,
+        pause_after_flag,
+        pause_source: match &r.pause_source {
+            Some(id) => c.source(id)?,
+            None => source.clone(),
+        },
+        active_strength,
+        retinoid_and_acid_apart_until: match &r.retinoid_and_acid_apart_until_hours {
+            Some(hours) => c.hours(hours)?,
+            None => Hours(DEFAULT_RETINOID_AND_ACID_APART_UNTIL),
+        },
+        actives_source: match &r.actives_source {
+            Some(id) => c.source(id)?,
+            None => source.clone(),
+        },
+        source,
     };
 
     let triage_section = required(&sections.triage, "triage", &missing)?;

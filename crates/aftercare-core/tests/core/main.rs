@@ -2,5 +2,7 @@
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod accuracy;
+mod calendar;
 mod plan;
 mod protocol;

@@ -1,0 +1,236 @@
+//! Throughput of the ingredient checker (issue #3, item 7), against a bare Aho-Corasick scan of
+//! the same bytes with the same dictionary, measured in the same run.
+//!
+//! ```sh
+//! cargo bench -p aftercare-core --bench inci
+//! ```
+//!
+//! The corpus is generated deterministically: real-looking lists made of the items printed on
+//! the labelled public sample (`tests/fixtures/products-public.jsonl`: typos, brackets, slash
+//! synonyms, percentages and all), the knowledge base's curated names, and CosIng names. The
+//! dictionary is every name the checker knows (curated names, synonyms and CosIng names).
+//!
+//! Besides criterion's figures, the run ends with an interleaved comparison (checker pass, scan
+//! pass, alternately) that prints lists per second on one core and the ratio; `docs/performance.md`
+//! records the figures.
+
+use std::{hint::black_box, time::Instant};
+
+use aftercare_core::{
+    Hours,
+    inci::{
+        CheckTime, Checker, MatchMemo, Product, ProductType, kb::KnowledgeBase, parse_inci_list,
+    },
+    profile::{Profile, SkinType},
+    protocol::default_protocol,
+};
+use aho_corasick::{AhoCorasick, MatchKind};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// How many lists the corpus holds.
+const LISTS: usize = 2_000;
+
+/// The labelled public sample.
+const SAMPLE: &str = include_str!("../../../tests/fixtures/products-public.jsonl");
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// "SODIUM HYALURONATE" → "Sodium Hyaluronate", as labels print names.
+fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+/// The real lists of the sample, and the corpus generated from them and the knowledge base.
+fn corpus(kb: &KnowledgeBase) -> (Vec<String>, Vec<String>) {
+    let real: Vec<String> = SAMPLE
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter_map(|v| v["ingredients"].as_str().map(str::to_owned))
+        .collect();
+    // Items as printed on the real labels (raw spans: markers and percentages included).
+    let printed: Vec<String> = real
+        .iter()
+        .flat_map(|list| {
+            parse_inci_list(list)
+                .ingredients
+                .into_iter()
+                .filter_map(|item| list.get(item.span).map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let curated: Vec<String> = kb.curated_names().map(title_case).collect();
+    let mut rng = Rng(0x00AF_7E2C_A2E5);
+    let cosing: Vec<String> = kb
+        .names()
+        .filter(|_| rng.below(10) == 0)
+        .map(title_case)
+        .collect();
+    let mut lists = Vec::with_capacity(LISTS);
+    for _ in 0..LISTS {
+        let items = 15 + rng.below(31);
+        let mut list = String::new();
+        if rng.below(4) == 0 {
+            list.push_str("Ingredients: ");
+        }
+        for i in 0..items {
+            if i > 0 {
+                list.push_str(", ");
+            }
+            let pick = rng.below(100);
+            let item = if pick < 70 {
+                &printed[rng.below(printed.len())]
+            } else if pick < 92 {
+                &curated[rng.below(curated.len())]
+            } else {
+                &cosing[rng.below(cosing.len())]
+            };
+            list.push_str(item);
+        }
+        if rng.below(8) == 0 {
+            list.push_str(". May contain (+/-): CI 77491, CI 77492, CI 77499, CI 77891");
+        }
+        list.push('.');
+        lists.push(list);
+    }
+    (real, lists)
+}
+
+struct Setup {
+    lists: Vec<String>,
+    bytes: usize,
+    checker: Checker<'static>,
+    scanner: AhoCorasick,
+}
+
+fn setup() -> Setup {
+    let kb = KnowledgeBase::embedded();
+    let (_, lists) = corpus(kb);
+    let bytes = lists.iter().map(String::len).sum();
+    let profile = Profile {
+        skin: vec![SkinType::Oily],
+        ..Profile::default()
+    };
+    let checker = Checker::new(kb, default_protocol(), &profile);
+    let names: Vec<&str> = kb.names().collect();
+    let scanner = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&names)
+        .expect("the dictionary builds");
+    Setup {
+        lists,
+        bytes,
+        checker,
+        scanner,
+    }
+}
+
+const PRODUCT: Product<'static> = Product {
+    product_type: Some(ProductType::Serum),
+    name: None,
+};
+
+fn check_all(setup: &Setup, memo: &mut MatchMemo) -> usize {
+    let time = CheckTime::hours(Hours(52));
+    let mut waiting = 0;
+    for list in &setup.lists {
+        if let Ok(check) = setup.checker.check_with(list, &PRODUCT, &time, memo) {
+            waiting += usize::from(check.usable_from_hours.is_some());
+        }
+    }
+    waiting
+}
+
+fn scan_all(setup: &Setup) -> usize {
+    setup
+        .lists
+        .iter()
+        .map(|list| setup.scanner.find_iter(list.as_str()).count())
+        .sum()
+}
+
+fn throughput(c: &mut Criterion) {
+    let setup = setup();
+    let mut memo = MatchMemo::new();
+    check_all(&setup, &mut memo);
+    eprintln!(
+        "corpus: {} lists, {} bytes ({} per list on average); dictionary: {} names ({} bytes of automaton)",
+        setup.lists.len(),
+        setup.bytes,
+        setup.bytes / setup.lists.len(),
+        KnowledgeBase::embedded().names().count(),
+        setup.scanner.memory_usage()
+    );
+    let mut group = c.benchmark_group("inci");
+    group.throughput(Throughput::Elements(setup.lists.len() as u64));
+    group.sample_size(20);
+    group.bench_function("check (parse, match, verdict)", |b| {
+        b.iter(|| black_box(check_all(&setup, &mut memo)));
+    });
+    group.bench_function("aho-corasick scan", |b| {
+        b.iter(|| black_box(scan_all(&setup)));
+    });
+    group.bench_function("parse only", |b| {
+        b.iter(|| {
+            for list in &setup.lists {
+                black_box(parse_inci_list(list));
+            }
+        });
+    });
+    group.bench_function("check with a cold memo", |b| {
+        b.iter(|| black_box(check_all(&setup, &mut MatchMemo::new())));
+    });
+    group.finish();
+
+    // The ratio, measured here by alternating the two passes so that both see the same load.
+    let (mut check_times, mut scan_times) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        let start = Instant::now();
+        black_box(check_all(&setup, &mut memo));
+        check_times.push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        black_box(scan_all(&setup));
+        scan_times.push(start.elapsed().as_secs_f64());
+    }
+    let median = |times: &mut Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let lists = setup.lists.len() as f64;
+    let check_rate = lists / median(&mut check_times);
+    let scan_rate = lists / median(&mut scan_times);
+    eprintln!(
+        "interleaved medians, one core: check {:.0} lists/s, aho-corasick scan {:.0} lists/s, ratio {:.2}",
+        check_rate,
+        scan_rate,
+        check_rate / scan_rate
+    );
+}
+
+criterion_group!(benches, throughput);
+criterion_main!(benches);

@@ -1,0 +1,1391 @@
+//! Verdicts: can this product go on healing skin now, and if not, from when (CONTRACT §4).
+//!
+//! What belongs here: checking one ingredient list against the protocol's timings for a time
+//! since treatment, a profile (skin types) and a product (its type and name): which categories
+//! each ingredient brings in this product, each ingredient's status, the product rules
+//! (`makeup`, `cleanser`), the verdict, when the product becomes usable, and the whole-recovery
+//! timeline when no time is given. What does not: splitting the label (`inci::parse`), matching
+//! names (`inci::matching`), the rules themselves (they are data: the protocol and the knowledge
+//! base), and presenting the result (`inci::render`; the JSON shape is the `Serialize` here).
+//!
+//! The rules, in short (`docs/checker.md` has the long form):
+//!
+//! * An ingredient is `wait` while a restriction on one of its categories holds firm
+//!   (`hour < earliest`); `caution` while the restriction is past its hard limit but the protocol
+//!   still prefers to hold off (`earliest <= hour < until`, e.g. peptides from 48 h, better from
+//!   168 h), when a skin-type flag applies (comedogenic rating at or above the protocol's
+//!   `min_rating` for oily or acne-prone skin), or when a scrub particle is in a product whose
+//!   type is not known; `recommended` when a recommended category applies from now; `ok` when
+//!   known with nothing to say; `unknown` when not recognised (never `ok`).
+//! * Context decides two kinds of fact: scrub particles (`physical_exfoliant`) count only in a
+//!   scrub, polish or exfoliating powder (the product type, or its name, says so); zinc oxide and
+//!   titanium dioxide count as `mineral_uv_filter` only when declared as the sunscreen active (in
+//!   the Drug Facts active section, or printed with a percentage, or in a sunscreen that
+//!   declares no actives separately, and never as a `CI 77…` pigment or in "may contain").
+//! * The verdict is `wait` if anything waits (ingredients or product rules; then
+//!   `usable_from_hours` says when all of it has ended), else `unknown` if an ingredient is not
+//!   recognised, else `caution` if any caution applies, else `ok`.
+
+use std::{borrow::Cow, ops::Range, sync::Arc};
+
+use jiff::{Timestamp, ZonedDateTime};
+use serde::{Serialize, Serializer, ser::SerializeSeq};
+
+use crate::{
+    Hours,
+    category::Category,
+    inci::{
+        kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase, Scope},
+        matching::{ItemMatch, MatchMemo, MatchedBy, MatchedPart, Split},
+        parse::{MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, parse_inci_list},
+        suggest::Suggestion,
+    },
+    instant::format_rfc3339,
+    profile::{Profile, SkinType},
+    protocol::{Protocol, Recommendation, Restriction, RestrictionKind, SkinCaution},
+};
+
+vocabulary! {
+    /// The kind of product, as in the labelled sample (`shared/eval/README.md`) plus `scrub`.
+    /// It decides the product rules (`makeup`, `cleanser`) and whether scrub particles count.
+    ProductType, "product type" {
+        /// A cleanser (face wash, cleansing gel, balm cleanser).
+        Cleanser = "cleanser",
+        /// A toner or essence.
+        Toner = "toner",
+        /// A serum.
+        Serum = "serum",
+        /// A moisturiser (cream, lotion, gel cream).
+        Moisturizer = "moisturizer",
+        /// A sunscreen.
+        Sunscreen = "sunscreen",
+        /// An exfoliant: a scrub, polish or exfoliating powder or mask.
+        Exfoliant = "exfoliant",
+        /// A scrub (same as `exfoliant`).
+        Scrub = "scrub",
+        /// A mask.
+        Mask = "mask",
+        /// Makeup: foundation, concealer, tinted products.
+        Makeup = "makeup",
+        /// A balm or ointment.
+        Balm = "balm",
+        /// A facial mist.
+        Mist = "mist",
+        /// A facial oil.
+        Oil = "oil",
+        /// Anything else.
+        Other = "other",
+    }
+}
+
+/// Words in a product's name that make it a scrub, polish or exfoliating powder.
+const SCRUB_NAME_WORDS: &[&str] = &["SCRUB", "POLISH", "EXFOLIAT", "MICRODERM"];
+
+/// Words in a product's name that make it a sunscreen.
+const SUNSCREEN_NAME_WORDS: &[&str] = &["SPF", "SUNSCREEN", "SUN SCREEN", "SUNBLOCK"];
+
+/// What is known about the product beyond its ingredients.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Product<'a> {
+    /// The product type, if known.
+    pub product_type: Option<ProductType>,
+    /// The product's name, if known (a catalog line's `name`): "Walnut Scrub", "SPF 30".
+    pub name: Option<&'a str>,
+}
+
+impl Product<'_> {
+    /// Whether the product is a scrub, polish or exfoliating powder: yes, no, or not known.
+    fn is_scrub(&self) -> Option<bool> {
+        if matches!(
+            self.product_type,
+            Some(ProductType::Exfoliant | ProductType::Scrub)
+        ) || self.name_has(SCRUB_NAME_WORDS)
+        {
+            return Some(true);
+        }
+        self.product_type.map(|_| false)
+    }
+
+    /// Whether the product is a sunscreen (by type or name).
+    fn is_sunscreen(&self) -> bool {
+        self.product_type == Some(ProductType::Sunscreen) || self.name_has(SUNSCREEN_NAME_WORDS)
+    }
+
+    fn name_has(&self, words: &[&str]) -> bool {
+        self.name.is_some_and(|name| {
+            let upper = name.to_ascii_uppercase();
+            words.iter().any(|w| upper.contains(w))
+        })
+    }
+}
+
+/// When the product would be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckTime {
+    /// Hours since the treatment; `None` answers for the whole recovery (evaluated from the
+    /// treatment on, with a timeline of when the verdict changes).
+    pub hours: Option<Hours>,
+    /// The treatment instant, when known: `usable_from` is then shown as a local instant.
+    pub treated_at: Option<ZonedDateTime>,
+}
+
+impl CheckTime {
+    /// No time given: the whole recovery.
+    pub const WHOLE_RECOVERY: CheckTime = CheckTime {
+        hours: None,
+        treated_at: None,
+    };
+
+    /// A number of hours after treatment.
+    pub fn hours(hours: Hours) -> CheckTime {
+        CheckTime {
+            hours: Some(hours),
+            treated_at: None,
+        }
+    }
+
+    /// A recovery day (1-based): its first hour, day N covering [24(N-1), 24N) (CONTRACT §1).
+    pub fn day(day: u32) -> Result<CheckTime, CheckError> {
+        if day == 0 {
+            return Err(CheckError::DayZero);
+        }
+        Ok(CheckTime::hours(Hours::start_of_day(day)))
+    }
+
+    /// The treatment instant and the moment of use: whole hours elapsed, rounded down.
+    pub fn between(treated_at: ZonedDateTime, at: Timestamp) -> Result<CheckTime, CheckError> {
+        let seconds = at.as_second() - treated_at.timestamp().as_second();
+        if seconds < 0 {
+            return Err(CheckError::BeforeTreatment);
+        }
+        let hours = u32::try_from(seconds / 3600).map_err(|_| CheckError::TooFarAfter)?;
+        Ok(CheckTime {
+            hours: Some(Hours(hours)),
+            treated_at: Some(treated_at),
+        })
+    }
+}
+
+/// Why a list could not be checked. Each message is one sentence for the person who gave it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    /// Nothing but white space.
+    #[error("the ingredient list is empty")]
+    Empty,
+    /// Over the documented limit.
+    #[error("the ingredient list is larger than the limit of {} KiB", MAX_INPUT_BYTES / 1024)]
+    TooLarge,
+    /// Control characters: a binary file, not a label's text.
+    #[error("the ingredient list contains binary data (control characters), not text")]
+    Binary,
+    /// Text, but not one ingredient in it.
+    #[error("no ingredient was found in the text")]
+    NoIngredients,
+    /// Day numbers start at 1.
+    #[error("recovery days are counted from 1 (day 1 is the first 24 hours)")]
+    DayZero,
+    /// The moment of use is before the treatment.
+    #[error("the time of use is before the treatment")]
+    BeforeTreatment,
+    /// More hours than can be counted.
+    #[error("the time of use is too far after the treatment")]
+    TooFarAfter,
+}
+
+/// A set of categories (at most one of each), listed in the order of CONTRACT §2.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CategorySet(u32);
+
+impl CategorySet {
+    /// The empty set.
+    pub const EMPTY: CategorySet = CategorySet(0);
+
+    fn bit(category: Category) -> u32 {
+        1 << (category as u32)
+    }
+
+    /// Adds a category.
+    pub fn insert(&mut self, category: Category) {
+        self.0 |= Self::bit(category);
+    }
+
+    /// Whether a category is in the set.
+    pub fn contains(self, category: Category) -> bool {
+        self.0 & Self::bit(category) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Every category of both sets.
+    pub fn union(self, other: CategorySet) -> CategorySet {
+        CategorySet(self.0 | other.0)
+    }
+
+    /// The categories, in the order of CONTRACT §2.
+    pub fn iter(self) -> impl Iterator<Item = Category> {
+        Category::ALL.iter().copied().filter(move |c| self.contains(*c))
+    }
+}
+
+impl FromIterator<Category> for CategorySet {
+    fn from_iter<I: IntoIterator<Item = Category>>(iter: I) -> Self {
+        let mut set = CategorySet::EMPTY;
+        for c in iter {
+            set.insert(c);
+        }
+        set
+    }
+}
+
+impl Serialize for CategorySet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.count_ones() as usize))?;
+        for c in self.iter() {
+            seq.serialize_element(c.id())?;
+        }
+        seq.end()
+    }
+}
+
+/// The status of one ingredient (CONTRACT §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Known, nothing to say.
+    Ok,
+    /// Known and recommended from now.
+    Recommended,
+    /// Usable, with a caution: a skin-type flag, "better from", or "only if a scrub".
+    Caution,
+    /// Not recognised: it cannot be cleared.
+    Unknown,
+    /// Hold off: a restriction on one of its categories is active.
+    Wait,
+}
+
+impl Status {
+    /// The snake_case id used in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Recommended => "recommended",
+            Status::Caution => "caution",
+            Status::Unknown => "unknown",
+            Status::Wait => "wait",
+        }
+    }
+}
+
+/// The verdict on the whole product (CONTRACT §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Fine to use.
+    Ok,
+    /// Usable, with a caution.
+    Caution,
+    /// Some ingredient is not recognised, so the product cannot be cleared.
+    Unknown,
+    /// Not yet: a restriction is active.
+    Wait,
+}
+
+impl Verdict {
+    /// The snake_case id used in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Caution => "caution",
+            Verdict::Unknown => "unknown",
+            Verdict::Wait => "wait",
+        }
+    }
+}
+
+/// What decided a status, with the protocol text that explains it.
+#[derive(Debug, Clone, Copy)]
+pub enum Decision<'p> {
+    /// A restriction on a category holds: `wait` before its hard limit, `caution` after it
+    /// until the protocol's preferred time.
+    Restriction {
+        /// The category.
+        category: Category,
+        /// The protocol's restriction.
+        restriction: &'p Restriction,
+    },
+    /// A product rule (`makeup`, `cleanser`) for the product's type.
+    ProductRule {
+        /// The protocol's restriction (kind `product`).
+        restriction: &'p Restriction,
+    },
+    /// A scrub particle in a product whose type is not known: wait if it is a scrub.
+    IfScrub {
+        /// The `physical_exfoliant` restriction.
+        restriction: &'p Restriction,
+    },
+    /// A skin-type flag.
+    SkinCaution {
+        /// The protocol's caution.
+        caution: &'p SkinCaution,
+        /// The ingredient's comedogenic rating, for a comedogenic flag.
+        rating: Option<u8>,
+    },
+    /// A recommended category.
+    Recommended {
+        /// The protocol's recommendation.
+        recommendation: &'p Recommendation,
+    },
+    /// Known, no rule applies.
+    Known,
+    /// Not recognised.
+    Unknown,
+}
+
+/// A status at one hour, with when it changes and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Ruling<'p> {
+    /// The status.
+    pub status: Status,
+    /// For `wait`: the hour it ends. For a "better from" caution: the preferred hour. For a
+    /// scrub caution: the hour the wait would end.
+    pub until: Option<Hours>,
+    /// When a restriction also has a preferred hour later than its hard limit (peptides:
+    /// possible from 48 h, better from 168 h).
+    pub better_from: Option<Hours>,
+    /// What decided it.
+    pub decision: Decision<'p>,
+}
+
+/// Conditional facts that did not apply in this product, kept to explain why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContextNotes {
+    /// A scrub particle in a product that is not a scrub.
+    pub scrub_only_not_applied: bool,
+    /// A scrub particle in a product whose type is not known.
+    pub scrub_unknown: bool,
+    /// Zinc oxide or titanium dioxide not declared as the sunscreen active.
+    pub sunscreen_only_not_applied: bool,
+}
+
+/// One ingredient of the checked product.
+#[derive(Debug, Clone)]
+pub struct IngredientCheck<'p> {
+    /// Index of the parsed item in [`ProductCheck::parsed`].
+    pub item: usize,
+    /// Index of the part in the item's match (0 unless the item was split).
+    pub part: usize,
+    /// The part's byte range in the input.
+    pub span: Range<usize>,
+    /// How the item was matched (shared with every list that prints the same text).
+    pub matched: Arc<ItemMatch>,
+    /// The categories that apply in this product.
+    pub categories: CategorySet,
+    /// Facts that did not apply in this product, and why.
+    pub notes: ContextNotes,
+    /// The status at the checked hour.
+    pub ruling: Ruling<'p>,
+}
+
+impl IngredientCheck<'_> {
+    /// The matched part.
+    pub fn part(&self) -> &MatchedPart {
+        // `part` always indexes `matched.parts` (built together in `check`).
+        &self.matched.parts[self.part.min(self.matched.parts.len().saturating_sub(1))]
+    }
+}
+
+/// A product rule (`makeup`, `cleanser`) that applies to the product's type.
+#[derive(Debug, Clone)]
+pub struct ProductRuleCheck<'p> {
+    /// The protocol's restriction.
+    pub restriction: &'p Restriction,
+    /// Its status at the checked hour: `wait`, `caution` (better later) or `ok`.
+    pub ruling: Ruling<'p>,
+}
+
+/// One stretch of the recovery with the same verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineSegment<'p> {
+    /// First hour.
+    pub from_hours: Hours,
+    /// First hour after it; `None` for the last stretch.
+    pub until_hours: Option<Hours>,
+    /// The verdict during this stretch.
+    pub verdict: Verdict,
+    /// The categories and product rules (their ids) on hold during this stretch.
+    pub on_hold: Vec<&'p str>,
+}
+
+/// The result of checking one ingredient list.
+#[derive(Debug, Clone)]
+pub struct ProductCheck<'a> {
+    /// The input text.
+    pub text: &'a str,
+    /// What the parser found.
+    pub parsed: ParsedList,
+    /// Every ingredient, in printed order (a split item gives several).
+    pub ingredients: Vec<IngredientCheck<'a>>,
+    /// The product rules that apply to the product's type.
+    pub product_rules: Vec<ProductRuleCheck<'a>>,
+    /// The product.
+    pub product_type: Option<ProductType>,
+    /// The hour the verdict is for (0 when no time was given).
+    pub hours: Hours,
+    /// Whether a time was given (otherwise the check covers the whole recovery).
+    pub time_given: bool,
+    /// The treatment instant, when known.
+    pub treated_at: Option<ZonedDateTime>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// When everything that waits has ended; `None` when nothing waits.
+    pub usable_from_hours: Option<Hours>,
+    /// When every "better later" has passed too, if that is later than now and than
+    /// `usable_from_hours`.
+    pub better_from_hours: Option<Hours>,
+    /// The categories found (in this product's context).
+    pub categories: CategorySet,
+    /// When no time was given: the verdict over the whole recovery.
+    pub timeline: Vec<TimelineSegment<'a>>,
+    /// The protocol used.
+    pub protocol: &'a Protocol,
+    /// The skin types the check was made for.
+    pub skin: &'a [SkinType],
+}
+
+impl ProductCheck<'_> {
+    /// The parsed item an ingredient comes from.
+    pub fn item(&self, ingredient: &IngredientCheck<'_>) -> &ParsedIngredient {
+        &self.parsed.ingredients[ingredient.item]
+    }
+
+    /// The ingredient's text as printed: the cleaned item, or the part of it that was split off.
+    pub fn input<'s>(&'s self, ingredient: &IngredientCheck<'_>) -> &'s str {
+        let item = self.item(ingredient);
+        if ingredient.part().split.is_some() {
+            self.text.get(ingredient.span.clone()).unwrap_or(&item.text)
+        } else {
+            &item.text
+        }
+    }
+
+    /// The instant `hours` after the treatment, when the treatment instant is known.
+    pub fn instant(&self, hours: Hours) -> Option<ZonedDateTime> {
+        let treated_at = self.treated_at.as_ref()?;
+        Some(hours.after(treated_at.timestamp(), treated_at.time_zone()))
+    }
+
+    /// How many ingredients have a status.
+    pub fn count(&self, status: Status) -> usize {
+        self.ingredients
+            .iter()
+            .filter(|i| i.ruling.status == status)
+            .count()
+    }
+}
+
+/// Rules for one category, for one profile.
+#[derive(Debug, Clone, Default)]
+struct CategoryRules<'p> {
+    restriction: Option<&'p Restriction>,
+    recommended: Option<&'p Recommendation>,
+    cautions: Vec<&'p SkinCaution>,
+}
+
+/// The checker: a protocol and a profile, ready to check any number of lists.
+#[derive(Debug, Clone)]
+pub struct Checker<'p> {
+    kb: &'p KnowledgeBase,
+    protocol: &'p Protocol,
+    skin: Vec<SkinType>,
+    rules: Vec<CategoryRules<'p>>,
+    product_restrictions: Vec<&'p Restriction>,
+}
+
+impl<'p> Checker<'p> {
+    /// A checker for `profile` (its skin types decide the skin-type flags) with the protocol's
+    /// timings.
+    pub fn new(kb: &'p KnowledgeBase, protocol: &'p Protocol, profile: &Profile) -> Checker<'p> {
+        let restrictions = protocol.restrictions_for(profile);
+        let mut rules = vec![CategoryRules::default(); Category::ALL.len()];
+        for (index, category) in Category::ALL.iter().enumerate() {
+            let rule = &mut rules[index];
+            rule.restriction = restrictions
+                .iter()
+                .copied()
+                .find(|r| r.kind == RestrictionKind::Ingredient && r.category == Some(*category));
+            rule.recommended = protocol
+                .recommended
+                .iter()
+                .find(|r| r.category == *category);
+            rule.cautions = protocol
+                .skin_cautions
+                .iter()
+                .filter(|c| {
+                    c.category == *category && c.skin.iter().any(|s| profile.skin.contains(s))
+                })
+                .collect();
+        }
+        let product_restrictions = restrictions
+            .into_iter()
+            .filter(|r| r.kind == RestrictionKind::Product && !r.product_types.is_empty())
+            .collect();
+        Checker {
+            kb,
+            protocol,
+            skin: profile.skin.clone(),
+            rules,
+            product_restrictions,
+        }
+    }
+
+    /// The protocol.
+    pub fn protocol(&self) -> &'p Protocol {
+        self.protocol
+    }
+
+    /// Checks an ingredient list with a fresh memo (see [`Checker::check_with`]).
+    pub fn check<'a>(
+        &'a self,
+        text: &'a str,
+        product: &Product<'_>,
+        time: &CheckTime,
+    ) -> Result<ProductCheck<'a>, CheckError> {
+        self.check_with(text, product, time, &mut MatchMemo::new())
+    }
+
+    /// Checks an ingredient list: parse, match (through `memo`), then the verdict. Errors for
+    /// input that is not an ingredient list: empty, over [`MAX_INPUT_BYTES`], binary, or with
+    /// no ingredient in it.
+    pub fn check_with<'a>(
+        &'a self,
+        text: &'a str,
+        product: &Product<'_>,
+        time: &CheckTime,
+        memo: &mut MatchMemo,
+    ) -> Result<ProductCheck<'a>, CheckError> {
+        validate_text(text)?;
+        let parsed = parse_inci_list(text);
+        if parsed.ingredients.is_empty() {
+            return Err(CheckError::NoIngredients);
+        }
+        let matches: Vec<Arc<ItemMatch>> = parsed
+            .ingredients
+            .iter()
+            .map(|item| memo.get(self.kb, &item.text))
+            .collect();
+        let context = ListContext::new(product, &parsed, &matches);
+        let hours = time.hours.unwrap_or(Hours::ZERO);
+        let mut ingredients = Vec::with_capacity(matches.len());
+        for (index, (item, matched)) in parsed.ingredients.iter().zip(&matches).enumerate() {
+            for (part_index, part) in matched.parts.iter().enumerate() {
+                let (categories, notes) = context.categories(item, part);
+                let span = if part.split.is_some() {
+                    locate(text, &item.span, &part.text)
+                } else {
+                    item.span.clone()
+                };
+                let mut ingredient = IngredientCheck {
+                    item: index,
+                    part: part_index,
+                    span,
+                    matched: Arc::clone(matched),
+                    categories,
+                    notes,
+                    ruling: UNKNOWN_RULING,
+                };
+                ingredient.ruling =
+                    self.rule_ingredient(part, ingredient.categories, ingredient.notes, hours);
+                ingredients.push(ingredient);
+            }
+        }
+        let product_rules: Vec<ProductRuleCheck<'a>> = product
+            .product_type
+            .map(|t| {
+                self.product_restrictions
+                    .iter()
+                    .filter(|r| r.product_types.iter().any(|p| p == t.id()))
+                    .map(|r| ProductRuleCheck {
+                        restriction: r,
+                        ruling: rule_restriction(
+                            r,
+                            hours,
+                            Decision::ProductRule { restriction: r },
+                        ),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let categories = ingredients
+            .iter()
+            .fold(CategorySet::EMPTY, |set, i| set.union(i.categories));
+        let mut check = ProductCheck {
+            text,
+            parsed,
+            ingredients,
+            product_rules,
+            product_type: product.product_type,
+            hours,
+            time_given: time.hours.is_some(),
+            treated_at: time.treated_at.clone(),
+            verdict: Verdict::Ok,
+            usable_from_hours: None,
+            better_from_hours: None,
+            categories,
+            timeline: Vec::new(),
+            protocol: self.protocol,
+            skin: &self.skin,
+        };
+        let summary = summarise(
+            hours,
+            check.ingredients.iter().map(|i| i.ruling),
+            check.product_rules.iter().map(|r| r.ruling),
+        );
+        check.verdict = summary.verdict;
+        check.usable_from_hours = summary.usable_from;
+        check.better_from_hours = summary.better_from;
+        if time.hours.is_none() {
+            check.timeline = self.timeline(&check);
+        }
+        Ok(check)
+    }
+
+    /// The status of an ingredient (a matched part with its categories in this product) at
+    /// `hours`.
+    fn rule_ingredient(
+        &self,
+        part: &MatchedPart,
+        categories: CategorySet,
+        notes: ContextNotes,
+        hours: Hours,
+    ) -> Ruling<'p> {
+        let Some(known) = part.known.as_ref() else {
+            return UNKNOWN_RULING;
+        };
+        let mut best = Ruling {
+            status: Status::Ok,
+            until: None,
+            better_from: None,
+            decision: Decision::Known,
+        };
+        let mut consider = |candidate: Ruling<'p>| {
+            if outranks(&candidate, &best) {
+                best = candidate;
+            }
+        };
+        for category in categories.iter() {
+            let rules = &self.rules[category as usize];
+            let mut held = false;
+            if let Some(restriction) = rules.restriction {
+                let ruling = rule_restriction(
+                    restriction,
+                    hours,
+                    Decision::Restriction {
+                        category,
+                        restriction,
+                    },
+                );
+                held = ruling.status != Status::Ok;
+                consider(ruling);
+            }
+            if let Some(recommendation) = rules.recommended
+                && !held
+                && recommendation.from <= hours
+            {
+                consider(Ruling {
+                    status: Status::Recommended,
+                    until: None,
+                    better_from: None,
+                    decision: Decision::Recommended { recommendation },
+                });
+            }
+        }
+        // Skin-type flags: the comedogenic flag compares the rating with the protocol's
+        // threshold; any other flag category applies when the ingredient is in it.
+        for (index, rules) in self.rules.iter().enumerate() {
+            for caution in &rules.cautions {
+                let category = Category::ALL[index];
+                let applies = if category == Category::Comedogenic {
+                    known
+                        .comedogenic
+                        .is_some_and(|c| c.rating >= caution.min_rating.unwrap_or(4))
+                } else {
+                    categories.contains(category)
+                };
+                if applies {
+                    consider(Ruling {
+                        status: Status::Caution,
+                        until: None,
+                        better_from: None,
+                        decision: Decision::SkinCaution {
+                            caution,
+                            rating: known.comedogenic.map(|c| c.rating),
+                        },
+                    });
+                }
+            }
+        }
+        if notes.scrub_unknown
+            && let Some(restriction) = self.rules[Category::PhysicalExfoliant as usize].restriction
+            && hours < restriction.earliest
+        {
+            consider(Ruling {
+                status: Status::Caution,
+                until: Some(restriction.earliest),
+                better_from: None,
+                decision: Decision::IfScrub { restriction },
+            });
+        }
+        best
+    }
+
+    /// The verdict over the whole recovery: one segment per change.
+    fn timeline<'a>(&self, check: &ProductCheck<'a>) -> Vec<TimelineSegment<'a>>
+    where
+        'p: 'a,
+    {
+        let mut bounds: Vec<Hours> = vec![Hours::ZERO];
+        for ingredient in &check.ingredients {
+            for category in ingredient.categories.iter() {
+                let rules = &self.rules[category as usize];
+                if let Some(r) = rules.restriction {
+                    bounds.extend([r.earliest, r.until]);
+                }
+                if let Some(r) = rules.recommended {
+                    bounds.push(r.from);
+                }
+            }
+            if ingredient.notes.scrub_unknown
+                && let Some(r) = self.rules[Category::PhysicalExfoliant as usize].restriction
+            {
+                bounds.push(r.earliest);
+            }
+        }
+        for rule in &check.product_rules {
+            bounds.extend([rule.restriction.earliest, rule.restriction.until]);
+        }
+        bounds.sort();
+        bounds.dedup();
+        let mut segments: Vec<TimelineSegment<'a>> = Vec::new();
+        for (i, &from) in bounds.iter().enumerate() {
+            let rulings: Vec<Ruling<'p>> = check
+                .ingredients
+                .iter()
+                .map(|ing| self.rule_ingredient(ing.part(), ing.categories, ing.notes, from))
+                .collect();
+            let products: Vec<Ruling<'a>> = check
+                .product_rules
+                .iter()
+                .map(|r| {
+                    rule_restriction(
+                        r.restriction,
+                        from,
+                        Decision::ProductRule {
+                            restriction: r.restriction,
+                        },
+                    )
+                })
+                .collect();
+            let summary = summarise(from, rulings.iter().copied(), products.iter().copied());
+            let mut on_hold: Vec<&'a str> = Vec::new();
+            for ruling in &rulings {
+                if ruling.status == Status::Wait
+                    && let Decision::Restriction { category, .. } = ruling.decision
+                    && !on_hold.contains(&category.id())
+                {
+                    on_hold.push(category.id());
+                }
+            }
+            on_hold.sort_by_key(|id| {
+                Category::ALL
+                    .iter()
+                    .position(|c| c.id() == *id)
+                    .unwrap_or(usize::MAX)
+            });
+            for (rule, ruling) in check.product_rules.iter().zip(&products) {
+                if ruling.status == Status::Wait {
+                    on_hold.push(&rule.restriction.id);
+                }
+            }
+            let until = bounds.get(i + 1).copied();
+            match segments.last_mut() {
+                Some(last) if last.verdict == summary.verdict && last.on_hold == on_hold => {
+                    last.until_hours = until;
+                }
+                _ => segments.push(TimelineSegment {
+                    from_hours: from,
+                    until_hours: until,
+                    verdict: summary.verdict,
+                    on_hold,
+                }),
+            }
+        }
+        segments
+    }
+}
+
+const UNKNOWN_RULING: Ruling<'static> = Ruling {
+    status: Status::Unknown,
+    until: None,
+    better_from: None,
+    decision: Decision::Unknown,
+};
+
+/// Whether `a` should replace `b` as an ingredient's status: the more severe status wins;
+/// among waits the longer one, among cautions one with a time first.
+fn outranks(a: &Ruling<'_>, b: &Ruling<'_>) -> bool {
+    let severity = |r: &Ruling<'_>| match r.status {
+        Status::Ok => 0,
+        Status::Recommended => 1,
+        Status::Caution => 2,
+        Status::Unknown => 3,
+        Status::Wait => 4,
+    };
+    match severity(a).cmp(&severity(b)) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => a.until > b.until,
+    }
+}
+
+/// A restriction's status at `hours`: wait before the hard limit, caution until the preferred
+/// time, ok after it.
+fn rule_restriction<'p>(
+    restriction: &'p Restriction,
+    hours: Hours,
+    decision: Decision<'p>,
+) -> Ruling<'p> {
+    if hours < restriction.earliest {
+        Ruling {
+            status: Status::Wait,
+            until: Some(restriction.earliest),
+            better_from: (restriction.until > restriction.earliest).then_some(restriction.until),
+            decision,
+        }
+    } else if hours < restriction.until {
+        Ruling {
+            status: Status::Caution,
+            until: Some(restriction.until),
+            better_from: Some(restriction.until),
+            decision,
+        }
+    } else {
+        Ruling {
+            status: Status::Ok,
+            until: None,
+            better_from: None,
+            decision,
+        }
+    }
+}
+
+/// The verdict and its times, from the statuses at `hours`.
+struct Summary {
+    verdict: Verdict,
+    usable_from: Option<Hours>,
+    better_from: Option<Hours>,
+}
+
+fn summarise<'p>(
+    hours: Hours,
+    ingredients: impl Iterator<Item = Ruling<'p>>,
+    products: impl Iterator<Item = Ruling<'p>>,
+) -> Summary {
+    let (mut wait, mut unknown, mut caution) = (false, false, false);
+    let mut usable_from: Option<Hours> = None;
+    let mut better_from: Option<Hours> = None;
+    for ruling in ingredients.chain(products) {
+        match ruling.status {
+            Status::Wait => {
+                wait = true;
+                usable_from = usable_from.max(ruling.until);
+            }
+            Status::Unknown => unknown = true,
+            Status::Caution => caution = true,
+            Status::Ok | Status::Recommended => {}
+        }
+        let preferred = match (ruling.status, ruling.decision) {
+            (
+                Status::Wait | Status::Caution,
+                Decision::Restriction { .. } | Decision::ProductRule { .. },
+            ) => {
+                ruling.better_from.or(ruling.until)
+            }
+            _ => None,
+        };
+        better_from = better_from.max(preferred);
+    }
+    let verdict = if wait {
+        Verdict::Wait
+    } else if unknown {
+        Verdict::Unknown
+    } else if caution {
+        Verdict::Caution
+    } else {
+        Verdict::Ok
+    };
+    let better_from = better_from.filter(|b| *b > hours && Some(*b) > usable_from);
+    Summary {
+        verdict,
+        usable_from,
+        better_from,
+    }
+}
+
+/// What the whole list says about the product's context.
+struct ListContext {
+    scrub: Option<bool>,
+    sunscreen: bool,
+    actives_declared: bool,
+}
+
+impl ListContext {
+    fn new(product: &Product<'_>, parsed: &ParsedList, matches: &[Arc<ItemMatch>]) -> ListContext {
+        let actives_declared = parsed.ingredients.iter().zip(matches).any(|(item, m)| {
+            item.section == Section::Active
+                || (item.percent.is_some()
+                    && m.parts.iter().any(|p| {
+                        p.known.as_ref().is_some_and(|k| {
+                            k.has(Category::MineralUvFilter) || k.has(Category::ChemicalUvFilter)
+                        })
+                    }))
+        });
+        ListContext {
+            scrub: product.is_scrub(),
+            sunscreen: product.is_sunscreen(),
+            actives_declared,
+        }
+    }
+
+    /// Whether zinc oxide or titanium dioxide in this item is the declared sunscreen active.
+    fn is_sunscreen_active(&self, item: &ParsedIngredient) -> bool {
+        match item.section {
+            Section::Active => true,
+            Section::MayContain => false,
+            Section::Main | Section::Inactive => {
+                item.percent.is_some()
+                    || (self.sunscreen && !self.actives_declared && !names_pigment(&item.text))
+            }
+        }
+    }
+
+    /// The categories a part brings to this product, and the facts left out.
+    fn categories(
+        &self,
+        item: &ParsedIngredient,
+        part: &MatchedPart,
+    ) -> (CategorySet, ContextNotes) {
+        let mut set = CategorySet::EMPTY;
+        let mut notes = ContextNotes::default();
+        let Some(known) = part.known.as_ref() else {
+            return (set, notes);
+        };
+        for fact in &known.facts {
+            let applies = match fact.scope {
+                Scope::Always => true,
+                Scope::ScrubOnly => match self.scrub {
+                    Some(true) => true,
+                    Some(false) => {
+                        notes.scrub_only_not_applied = true;
+                        false
+                    }
+                    None => {
+                        notes.scrub_unknown = true;
+                        false
+                    }
+                },
+                Scope::SunscreenActiveOnly => {
+                    let active = self.is_sunscreen_active(item);
+                    notes.sunscreen_only_not_applied |= !active;
+                    active
+                }
+            };
+            if applies {
+                set.insert(fact.category);
+            }
+        }
+        (set, notes)
+    }
+}
+
+/// Whether an item names a colour-index pigment (`CI 77891`, `Titanium Dioxide (Ci 77891)`).
+fn names_pigment(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    upper.contains("CI 77") || upper.contains("CI77") || upper.contains("CL 77")
+}
+
+/// The byte range of a split-off part inside an item's span (found case-insensitively), or
+/// the whole span.
+fn locate(text: &str, span: &Range<usize>, part: &str) -> Range<usize> {
+    let Some(raw) = text.get(span.clone()) else {
+        return span.clone();
+    };
+    let upper = raw.to_ascii_uppercase();
+    match upper.find(part) {
+        Some(at) => span.start + at..span.start + at + part.len(),
+        None => span.clone(),
+    }
+}
+
+/// Refuses text that is not an ingredient list.
+fn validate_text(text: &str) -> Result<(), CheckError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(CheckError::TooLarge);
+    }
+    if text.trim().is_empty() {
+        return Err(CheckError::Empty);
+    }
+    let binary = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}'));
+    if binary {
+        return Err(CheckError::Binary);
+    }
+    if !text.chars().any(char::is_alphabetic) {
+        return Err(CheckError::NoIngredients);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Explanations
+// ---------------------------------------------------------------------------------------
+
+/// Why an unknown ingredient is not cleared.
+pub const UNKNOWN_REASON: &str = "Not recognised, so it cannot be cleared: check the spelling \
+against the pack, or ask your practitioner.";
+
+/// Why a known ingredient with nothing to say is fine.
+pub const OK_REASON: &str = "Recognised; nothing in the aftercare protocol holds it back.";
+
+impl Ruling<'_> {
+    /// The reason a person reads.
+    pub fn reason(&self) -> Cow<'_, str> {
+        match self.decision {
+            Decision::Restriction { restriction, .. } | Decision::ProductRule { restriction } => {
+                Cow::Borrowed(&restriction.reason)
+            }
+            Decision::IfScrub { restriction } => Cow::Owned(format!(
+                "A scrub particle: if this product is a scrub, polish or exfoliating powder, \
+                 wait. {}",
+                restriction.reason
+            )),
+            Decision::SkinCaution { caution, rating } => match rating {
+                Some(rating) => Cow::Owned(format!(
+                    "Comedogenic rating {rating} of 5. {}",
+                    caution.reason
+                )),
+                None => Cow::Borrowed(&caution.reason),
+            },
+            Decision::Recommended { recommendation } => Cow::Borrowed(&recommendation.reason),
+            Decision::Known => Cow::Borrowed(OK_REASON),
+            Decision::Unknown => Cow::Borrowed(UNKNOWN_REASON),
+        }
+    }
+
+    /// The protocol source of the rule that decided, if a rule did.
+    pub fn source(&self) -> Option<&str> {
+        match self.decision {
+            Decision::Restriction { restriction, .. }
+            | Decision::ProductRule { restriction }
+            | Decision::IfScrub { restriction } => Some(&restriction.source.citation),
+            Decision::SkinCaution { caution, .. } => Some(&caution.source.citation),
+            Decision::Recommended { recommendation } => Some(&recommendation.source.citation),
+            Decision::Known | Decision::Unknown => None,
+        }
+    }
+}
+
+/// A sentence saying how a part was matched.
+pub fn match_note(part: &MatchedPart) -> Cow<'static, str> {
+    let known_as = || {
+        part.known
+            .as_ref()
+            .map(|k| k.name.clone().into_owned())
+            .unwrap_or_default()
+    };
+    let note = match part.matched_by {
+        MatchedBy::Exact => "The exact INCI name.".to_owned(),
+        MatchedBy::Synonym => format!("Another name for {}.", known_as()),
+        MatchedBy::WithoutBrackets => {
+            format!("Matched as {} (the bracketed text is a common name).", known_as())
+        }
+        MatchedBy::SlashSynonym => {
+            let mut names = vec![known_as()];
+            if let Some(known) = &part.known {
+                names.extend(known.also.iter().map(|a| (*a).to_owned()));
+            }
+            format!(
+                "Slash-separated names of one ingredient; recognised: {}.",
+                names.join(", ")
+            )
+        }
+        MatchedBy::BracketContent => format!("Matched by the name in brackets: {}.", known_as()),
+        MatchedBy::Qualifier => format!("Matched as {} (a qualifier word ignored).", known_as()),
+        MatchedBy::Rule => match part.rule {
+            Some(explain) => format!("Not listed by name; recognised by rule: {explain}"),
+            None => "Not listed by name; recognised by rule.".to_owned(),
+        },
+        MatchedBy::Unknown => "Not found in the knowledge base.".to_owned(),
+    };
+    let split = match part.split {
+        Some(Split::Blend) => "Part of a blend printed as one item. ",
+        Some(Split::RunTogether) => {
+            "Printed run together with another name, without a separator. "
+        }
+        None => return Cow::Owned(note),
+    };
+    Cow::Owned(format!("{split}{note}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON (CONTRACT §4)
+// ---------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct ProductCheckJson<'s> {
+    verdict: Verdict,
+    usable_from_hours: Option<Hours>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usable_from: Option<Option<String>>,
+    better_from_hours: Option<Hours>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    better_from: Option<Option<String>>,
+    hours_since_treatment: Option<Hours>,
+    day: Option<u32>,
+    categories: CategorySet,
+    skin: &'s [SkinType],
+    product_type: Option<&'static str>,
+    product_rules: Vec<ProductRuleJson<'s>>,
+    ingredients: Vec<IngredientJson<'s>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    timeline: &'s [TimelineSegment<'s>],
+    not_ingredients: Vec<DroppedJson<'s>>,
+    protocol: ProtocolJson<'s>,
+}
+
+#[derive(Serialize)]
+struct ProductRuleJson<'s> {
+    id: &'s str,
+    status: Status,
+    until_hours: Option<Hours>,
+    better_from_hours: Option<Hours>,
+    reason: Cow<'s, str>,
+    source: Option<&'s str>,
+}
+
+#[derive(Serialize)]
+struct FactJson {
+    category: Category,
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct NotCountedJson {
+    category: Category,
+    reason: &'static str,
+}
+
+#[derive(Serialize)]
+struct IngredientJson<'s> {
+    input: &'s str,
+    name: Option<&'s str>,
+    categories: CategorySet,
+    status: Status,
+    until_hours: Option<Hours>,
+    better_from_hours: Option<Hours>,
+    reason: Cow<'s, str>,
+    source: Option<&'s str>,
+    matched_by: MatchedBy,
+    match_note: Cow<'static, str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    also_known_as: &'s [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split: Option<Split>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suggestions: &'s [Suggestion],
+    facts: Vec<FactJson>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_counted: Vec<NotCountedJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comedogenic_rating: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cosing_ref: Option<&'static str>,
+    section: Section,
+    position: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    percent: Option<f32>,
+    span: [usize; 2],
+}
+
+#[derive(Serialize)]
+struct DroppedJson<'s> {
+    text: &'s str,
+    reason: &'static str,
+}
+
+#[derive(Serialize)]
+struct ProtocolJson<'s> {
+    id: &'s str,
+    version: &'s str,
+}
+
+/// Why facts that did not apply were left out.
+const SCRUB_ONLY_NOTE: &str =
+    "Counts as a scrub particle only in scrubs, polishes and exfoliating powders.";
+const SCRUB_UNKNOWN_NOTE: &str = "Counts as a scrub particle only in scrubs, polishes and \
+exfoliating powders; the product type is not known.";
+const SUNSCREEN_ONLY_NOTE: &str = "Counts as a mineral sunscreen filter only when declared as \
+the sunscreen active (not as a pigment).";
+
+impl Serialize for ProductCheck<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known_time = self.treated_at.is_some();
+        let instant = |h: Option<Hours>| {
+            known_time.then(|| h.and_then(|h| self.instant(h)).map(|at| format_rfc3339(&at)))
+        };
+        let ingredients = self
+            .ingredients
+            .iter()
+            .map(|ingredient| {
+                let part = ingredient.part();
+                let item = self.item(ingredient);
+                let known = part.known.as_ref();
+                let mut not_counted: Vec<NotCountedJson> = known
+                    .map(|k| {
+                        k.exclusions
+                            .iter()
+                            .map(|x| NotCountedJson {
+                                category: x.category,
+                                reason: x.reason,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let notes = ingredient.notes;
+                for (flag, category, reason) in [
+                    (
+                        notes.scrub_only_not_applied,
+                        Category::PhysicalExfoliant,
+                        SCRUB_ONLY_NOTE,
+                    ),
+                    (
+                        notes.scrub_unknown,
+                        Category::PhysicalExfoliant,
+                        SCRUB_UNKNOWN_NOTE,
+                    ),
+                    (
+                        notes.sunscreen_only_not_applied,
+                        Category::MineralUvFilter,
+                        SUNSCREEN_ONLY_NOTE,
+                    ),
+                ] {
+                    if flag {
+                        not_counted.push(NotCountedJson { category, reason });
+                    }
+                }
+                let facts = known
+                    .map(|k| {
+                        k.facts
+                            .iter()
+                            .filter(|f| ingredient.categories.contains(f.category))
+                            .map(fact_json)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                IngredientJson {
+                    input: self.input(ingredient),
+                    name: known.map(|k| k.name.as_ref()),
+                    categories: ingredient.categories,
+                    status: ingredient.ruling.status,
+                    until_hours: ingredient.ruling.until,
+                    better_from_hours: ingredient.ruling.better_from,
+                    reason: ingredient.ruling.reason(),
+                    source: ingredient.ruling.source().or_else(|| known.map(known_source)),
+                    matched_by: part.matched_by,
+                    match_note: match_note(part),
+                    also_known_as: known.map(|k| k.also.as_slice()).unwrap_or_default(),
+                    split: part.split,
+                    suggestions: &part.suggestions,
+                    facts,
+                    not_counted,
+                    comedogenic_rating: known.and_then(|k| k.comedogenic).map(|c| c.rating),
+                    cosing_ref: known.and_then(|k| k.cosing_ref),
+                    section: item.section,
+                    position: item.position,
+                    percent: item.percent,
+                    span: [ingredient.span.start, ingredient.span.end],
+                }
+            })
+            .collect();
+        let product_rules = self
+            .product_rules
+            .iter()
+            .map(|rule| ProductRuleJson {
+                id: &rule.restriction.id,
+                status: rule.ruling.status,
+                until_hours: rule.ruling.until,
+                better_from_hours: rule.ruling.better_from,
+                reason: rule.ruling.reason(),
+                source: rule.ruling.source(),
+            })
+            .collect();
+        ProductCheckJson {
+            verdict: self.verdict,
+            usable_from_hours: self.usable_from_hours,
+            usable_from: instant(self.usable_from_hours),
+            better_from_hours: self.better_from_hours,
+            better_from: instant(self.better_from_hours),
+            hours_since_treatment: self.time_given.then_some(self.hours),
+            day: self.time_given.then(|| self.hours.day()),
+            categories: self.categories,
+            skin: self.skin,
+            product_type: self.product_type.map(ProductType::id),
+            product_rules,
+            ingredients,
+            timeline: &self.timeline,
+            not_ingredients: self
+                .parsed
+                .dropped
+                .iter()
+                .filter(|d| !d.text.is_empty())
+                .map(|d| DroppedJson {
+                    text: &d.text,
+                    reason: d.reason.as_str(),
+                })
+                .collect(),
+            protocol: ProtocolJson {
+                id: &self.protocol.id,
+                version: &self.protocol.version,
+            },
+        }
+        .serialize(serializer)
+    }
+}
+
+fn fact_json(fact: &CategoryFact) -> FactJson {
+    FactJson {
+        category: fact.category,
+        source: fact.source,
+        rule: match fact.basis {
+            crate::inci::kb::Basis::Rule { id, .. } => Some(id),
+            crate::inci::kb::Basis::Curated => None,
+        },
+        note: fact.note,
+    }
+}
+
+/// Where the knowledge of an ingredient with no rule comes from.
+fn known_source(known: &crate::inci::matching::Known) -> &'static str {
+    match known.facts.first() {
+        Some(fact) => fact.source,
+        None if known.cosing_ref.is_some() => COSING_ATTRIBUTION,
+        None => "The curated ingredient knowledge base (data/ingredients/).",
+    }
+}

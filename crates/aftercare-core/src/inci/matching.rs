@@ -1,0 +1,774 @@
+//! Matching a printed ingredient name to the knowledge base, with explained fallbacks.
+//!
+//! What belongs here: turning the cleaned text of one parsed item (`Aqua/Water/Eau`,
+//! `Citrus Limon (Lemon) Peel Oil`, `Geraniol Alpha-Isomethyl Ionone`) into what the knowledge
+//! base knows about it, saying how it was matched; the per-worker memo that makes repeated
+//! names cheap. What does not: splitting a label into items (`inci::parse`), the knowledge
+//! base itself (`inci::kb`), "did you mean" ranking (`inci::suggest`) and verdicts
+//! (`inci::analyze`).
+//!
+//! The order, first success wins (each step is named in [`MatchedBy`]):
+//!
+//! 1. the exact normalised name ([`normalize_inci_name`]: case, Unicode, dashes, quotes,
+//!    spacing), a curated name, a curated synonym (US drug names, label spellings) or a
+//!    CosIng name;
+//! 2. the name without its bracketed text (`Water (Aqua)`, `Persea Gratissima (Extra
+//!    Virgin, Cold Pressed Avocado) Oil`);
+//! 3. slash synonyms (`Aqua/Water/Eau`, `CI 77891/Titanium Dioxide`): every part that is
+//!    known counts, and their categories are merged, so no synonym can hide a category. Names
+//!    of copolymers keep their slashes (`Lactic Acid/Glycolic Acid Copolymer` is a polymer, not
+//!    an acid);
+//! 4. a name in brackets (`Iron Oxides (CI 77491, CI 77492)`);
+//! 5. the name without a leading qualifier such as "Organic" or "Purified";
+//! 6. the knowledge base's fallback rules (`… Peel Oil` of a listed aromatic genus, `…Peptide-N`,
+//!    `… Ascorbyl …`), with the rule's own explanation;
+//! 7. a blend printed as one item (`Dimethyl Isosorbide (and) Hydroxypinacolone Retinoate`) or
+//!    two names printed without a separator (`Geraniol Alpha-Isomethyl Ionone`): each part is
+//!    matched on its own. Run-together names are split only when every part is a known name.
+//!
+//! Whatever is still not matched is unknown, with "did you mean" suggestions; fuzzy matching is
+//! never used to decide a category.
+
+use std::{
+    borrow::Cow,
+    collections::HashMap,
+    hash::{BuildHasherDefault, Hasher},
+    sync::Arc,
+};
+
+use serde::Serialize;
+
+use crate::{
+    category::Category,
+    inci::{
+        kb::{CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, normalize_inci_name},
+        suggest::{Suggestion, suggest},
+    },
+};
+
+/// Leading words that qualify an ingredient without changing what it is ("Organic Aloe
+/// Barbadensis Leaf Juice", "Purified Water"). Step 5 retries a name without them.
+const QUALIFIERS: &[&str] = &[
+    "CERTIFIED",
+    "COLD-PRESSED",
+    "DEIONIZED",
+    "DEMINERALIZED",
+    "DISTILLED",
+    "NATURAL",
+    "ORGANIC",
+    "PURE",
+    "PURIFIED",
+    "WILDCRAFTED",
+];
+
+/// Words that end the name of a polymer whose monomers are separated by slashes.
+const POLYMER_WORDS: &[&str] = &["COPOLYMER", "CROSSPOLYMER", "POLYMER"];
+
+/// Separators of a blend printed as one item, in normalised text.
+const BLEND_SEPARATORS: &[&str] = &[" (AND) ", " AND ", " & ", " + "];
+
+/// The longest item, in words, that is tried as several names run together.
+const MAX_RUN_TOGETHER_WORDS: usize = 16;
+
+/// How a printed name was matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// The normalised name is a curated or CosIng INCI name.
+    Exact,
+    /// The normalised name is a curated synonym (a US drug name, a former INCI name, a label
+    /// spelling) of the canonical name.
+    Synonym,
+    /// The name without its bracketed text is known.
+    WithoutBrackets,
+    /// One or more of the slash-separated names is known.
+    SlashSynonym,
+    /// A name inside the brackets is known.
+    BracketContent,
+    /// The name without a leading qualifier ("Organic", "Purified") is known.
+    Qualifier,
+    /// A fallback rule of the knowledge base recognised the name's shape.
+    Rule,
+    /// Not recognised.
+    Unknown,
+}
+
+impl MatchedBy {
+    /// The snake_case id used in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            MatchedBy::Exact => "exact",
+            MatchedBy::Synonym => "synonym",
+            MatchedBy::WithoutBrackets => "without_brackets",
+            MatchedBy::SlashSynonym => "slash_synonym",
+            MatchedBy::BracketContent => "bracket_content",
+            MatchedBy::Qualifier => "qualifier",
+            MatchedBy::Rule => "rule",
+            MatchedBy::Unknown => "unknown",
+        }
+    }
+}
+
+/// How an item was split into several ingredients before matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Split {
+    /// A blend printed as one item: `A (and) B`, `A & B`, `A + B`.
+    Blend,
+    /// Two or more known names printed without a separator: `Geraniol Alpha-Isomethyl Ionone`.
+    RunTogether,
+}
+
+/// What the knowledge base knows about a matched name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Known {
+    /// The canonical INCI name (upper case). For a name recognised only by a rule, the
+    /// normalised printed name.
+    pub name: Cow<'static, str>,
+    /// The key that matched when it differs from `name`: a synonym, or the other names of a
+    /// slash-synonym group that were also recognised.
+    pub also: Vec<&'static str>,
+    /// The source of the synonym equivalence, when a synonym matched.
+    pub synonym_source: Option<&'static str>,
+    /// The categories, with their sources (before the product context: a scrub-only or
+    /// sunscreen-active-only fact may not apply to a given product).
+    pub facts: Vec<CategoryFact>,
+    /// The comedogenicity rating, when a table gives one.
+    pub comedogenic: Option<ComedogenicRating>,
+    /// Explicit "not in that category" facts (citric acid is not an AHA).
+    pub exclusions: Vec<Exclusion>,
+    /// The CosIng reference number(s), when CosIng lists the name.
+    pub cosing_ref: Option<&'static str>,
+}
+
+impl Known {
+    fn from_entry(entry: Entry) -> Known {
+        Known {
+            name: Cow::Borrowed(entry.name),
+            also: if entry.matched == entry.name {
+                Vec::new()
+            } else {
+                vec![entry.matched]
+            },
+            synonym_source: entry.synonym_source,
+            facts: entry.categories,
+            comedogenic: entry.comedogenic,
+            exclusions: entry.exclusions,
+            cosing_ref: entry.cosing.map(|c| c.ref_numbers),
+        }
+    }
+
+    /// Adds the facts of another name of the same ingredient (a slash synonym), without
+    /// duplicating a category.
+    fn merge(&mut self, other: Known) {
+        if other.name != self.name {
+            if let Cow::Borrowed(name) = other.name {
+                self.also.push(name);
+            }
+        }
+        for fact in other.facts {
+            if !self.facts.iter().any(|f| f.category == fact.category) {
+                self.facts.push(fact);
+            }
+        }
+        for exclusion in other.exclusions {
+            if !self.exclusions.iter().any(|x| x.category == exclusion.category) {
+                self.exclusions.push(exclusion);
+            }
+        }
+        if self.comedogenic.is_none_or(|c| other.comedogenic.is_some_and(|o| o.rating > c.rating))
+            && other.comedogenic.is_some()
+        {
+            self.comedogenic = other.comedogenic;
+        }
+        if self.cosing_ref.is_none() {
+            self.cosing_ref = other.cosing_ref;
+        }
+    }
+
+    /// Whether a category fact (in any scope) is listed.
+    pub fn has(&self, category: Category) -> bool {
+        self.facts.iter().any(|f| f.category == category)
+    }
+}
+
+/// One ingredient found in a printed item (most items hold exactly one).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchedPart {
+    /// The part's normalised text (the whole item's, unless the item was split).
+    pub text: Box<str>,
+    /// How the item was split, when it was.
+    pub split: Option<Split>,
+    /// How the name was matched.
+    pub matched_by: MatchedBy,
+    /// For [`MatchedBy::Rule`]: what the rule recognises, in a sentence.
+    pub rule: Option<&'static str>,
+    /// What the knowledge base knows; `None` when unknown.
+    pub known: Option<Known>,
+    /// "Did you mean" suggestions, for an unknown name.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Everything matched in one printed item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemMatch {
+    /// The ingredients of the item, in printed order (one, or several for a split item).
+    pub parts: Vec<MatchedPart>,
+}
+
+/// Matches the cleaned text of one parsed item (see the module documentation for the order of
+/// the steps). Never fails: what is not recognised is an unknown part.
+pub fn match_item(kb: &KnowledgeBase, text: &str) -> ItemMatch {
+    let normalized = normalize_inci_name(text);
+    if normalized.is_empty() {
+        return ItemMatch {
+            parts: vec![unknown_part(kb, normalized, None)],
+        };
+    }
+    let whole = if split_blend(&normalized).is_some() {
+        // A blend: only the exact name may stand for the whole, each part is matched alone.
+        kb.lookup(&normalized).map(|entry| {
+            let by = if entry.matched == entry.name {
+                MatchedBy::Exact
+            } else {
+                MatchedBy::Synonym
+            };
+            (Known::from_entry(entry), by, None)
+        })
+    } else {
+        match_name(kb, &normalized, 0)
+    };
+    if let Some((known, by, rule)) = whole {
+        return ItemMatch {
+            parts: vec![MatchedPart {
+                text: normalized.into_boxed_str(),
+                split: None,
+                matched_by: by,
+                rule,
+                known: Some(known),
+                suggestions: Vec::new(),
+            }],
+        };
+    }
+    if let Some(pieces) = split_blend(&normalized) {
+        let parts = pieces
+            .into_iter()
+            .map(|piece| match match_name(kb, piece, 0) {
+                Some((known, by, rule)) => MatchedPart {
+                    text: piece.into(),
+                    split: Some(Split::Blend),
+                    matched_by: by,
+                    rule,
+                    known: Some(known),
+                    suggestions: Vec::new(),
+                },
+                None => unknown_part(kb, piece.to_owned(), Some(Split::Blend)),
+            })
+            .collect();
+        return ItemMatch { parts };
+    }
+    if let Some(pieces) = split_run_together(kb, &normalized) {
+        let parts = pieces
+            .into_iter()
+            .filter_map(|piece| {
+                let (known, by, rule) = match_name(kb, &piece, 0)?;
+                Some(MatchedPart {
+                    text: piece.into_boxed_str(),
+                    split: Some(Split::RunTogether),
+                    matched_by: by,
+                    rule,
+                    known: Some(known),
+                    suggestions: Vec::new(),
+                })
+            })
+            .collect();
+        return ItemMatch { parts };
+    }
+    ItemMatch {
+        parts: vec![unknown_part(kb, normalized, None)],
+    }
+}
+
+fn unknown_part(kb: &KnowledgeBase, normalized: String, split: Option<Split>) -> MatchedPart {
+    let suggestions = if normalized.is_empty() {
+        Vec::new()
+    } else {
+        suggest(kb, &normalized)
+    };
+    MatchedPart {
+        text: normalized.into_boxed_str(),
+        split,
+        matched_by: MatchedBy::Unknown,
+        rule: None,
+        known: None,
+        suggestions,
+    }
+}
+
+type Found = (Known, MatchedBy, Option<&'static str>);
+
+/// Steps 1 to 6 for one normalised name.
+fn match_name(kb: &KnowledgeBase, name: &str, depth: u8) -> Option<Found> {
+    if let Some(entry) = kb.lookup(name) {
+        let by = if entry.matched == entry.name {
+            MatchedBy::Exact
+        } else {
+            MatchedBy::Synonym
+        };
+        return Some((Known::from_entry(entry), by, None));
+    }
+    let plain = has_brackets(name).then(|| without_brackets(name));
+    if let Some(plain) = plain.as_deref()
+        && !plain.is_empty()
+        && let Some(entry) = kb.lookup(plain)
+    {
+        return Some((Known::from_entry(entry), MatchedBy::WithoutBrackets, None));
+    }
+    if let Some(known) = match_slash_synonyms(kb, name) {
+        return Some((known, MatchedBy::SlashSynonym, None));
+    }
+    if let Some(known) = match_bracket_content(kb, name) {
+        return Some((known, MatchedBy::BracketContent, None));
+    }
+    if depth == 0
+        && let Some(rest) = strip_qualifier(plain.as_deref().unwrap_or(name))
+        && let Some((known, _, rule)) = match_name(kb, rest, depth + 1)
+    {
+        return Some((known, MatchedBy::Qualifier, rule));
+    }
+    for candidate in std::iter::once(name).chain(plain.as_deref()) {
+        let facts = kb.rule_facts(candidate);
+        if let Some(first) = facts.first() {
+            let rule = match first.basis {
+                crate::inci::kb::Basis::Rule { explain, .. } => Some(explain),
+                crate::inci::kb::Basis::Curated => None,
+            };
+            let known = Known {
+                name: Cow::Owned(candidate.to_owned()),
+                also: Vec::new(),
+                synonym_source: None,
+                facts,
+                comedogenic: None,
+                exclusions: Vec::new(),
+                cosing_ref: None,
+            };
+            return Some((known, MatchedBy::Rule, rule));
+        }
+    }
+    None
+}
+
+/// Step 3: the slash-separated names of one ingredient; every known one counts.
+fn match_slash_synonyms(kb: &KnowledgeBase, name: &str) -> Option<Known> {
+    if !name.contains('/') || is_polymer_name(name) {
+        return None;
+    }
+    let mut merged: Option<Known> = None;
+    for part in split_top_level(name, b'/') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let entry = kb.lookup(part).or_else(|| {
+            has_brackets(part)
+                .then(|| without_brackets(part))
+                .and_then(|plain| kb.lookup(&plain))
+        });
+        if let Some(entry) = entry {
+            let known = Known::from_entry(entry);
+            match merged.as_mut() {
+                Some(m) => m.merge(known),
+                None => merged = Some(known),
+            }
+        }
+    }
+    merged
+}
+
+/// Step 4: a known name inside the brackets (`Iron Oxides (CI 77491, CI 77492)`).
+fn match_bracket_content(kb: &KnowledgeBase, name: &str) -> Option<Known> {
+    let mut merged: Option<Known> = None;
+    for group in bracket_groups(name) {
+        for piece in group.split([',', ';']) {
+            let piece = piece.trim();
+            if piece.len() < 2 {
+                continue;
+            }
+            if let Some(entry) = kb.lookup(piece) {
+                let known = Known::from_entry(entry);
+                match merged.as_mut() {
+                    Some(m) => m.merge(known),
+                    None => merged = Some(known),
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// Step 5: the name without leading qualifier words, if it had any.
+fn strip_qualifier(name: &str) -> Option<&str> {
+    let mut rest = name;
+    while let Some((first, tail)) = rest.split_once(' ') {
+        if QUALIFIERS.contains(&first) {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    (rest.len() < name.len() && !rest.is_empty()).then_some(rest)
+}
+
+/// Step 7a: the parts of a blend (`A (AND) B`), when the name has a blend separator.
+fn split_blend(name: &str) -> Option<Vec<&str>> {
+    let separator = BLEND_SEPARATORS
+        .iter()
+        .copied()
+        .find(|s| name.contains(s))?;
+    let parts: Vec<&str> = name
+        .split(separator)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    (parts.len() >= 2).then_some(parts)
+}
+
+/// Step 7b: the fewest known names (two or more) whose words, in order, make up the name.
+fn split_run_together(kb: &KnowledgeBase, name: &str) -> Option<Vec<String>> {
+    let words: Vec<&str> = name.split(' ').collect();
+    let n = words.len();
+    if !(2..=MAX_RUN_TOGETHER_WORDS).contains(&n) || has_brackets(name) {
+        return None;
+    }
+    // best[i]: the fewest known names covering words[..i], and where the last one starts.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=n {
+        for start in 0..end {
+            let Some((count, _)) = best[start] else {
+                continue;
+            };
+            if start == 0 && end == n {
+                continue;
+            }
+            let candidate = words[start..end].join(" ");
+            if candidate.len() < 3 || !kb.contains(&candidate) {
+                continue;
+            }
+            if best[end].is_none_or(|(c, _)| count + 1 < c) {
+                best[end] = Some((count + 1, start));
+            }
+        }
+    }
+    let mut pieces = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        pieces.push(words[start..end].join(" "));
+        end = start;
+    }
+    pieces.reverse();
+    (pieces.len() >= 2).then_some(pieces)
+}
+
+fn has_brackets(name: &str) -> bool {
+    name.bytes().any(|b| matches!(b, b'(' | b'[' | b'{'))
+}
+
+fn is_polymer_name(name: &str) -> bool {
+    name.split([' ', '/'])
+        .any(|word| POLYMER_WORDS.iter().any(|p| word.ends_with(p)))
+}
+
+/// The name with its bracketed groups removed and spaces tidied.
+pub(crate) fn without_brackets(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The contents of the outermost bracket groups.
+fn bracket_groups(name: &str) -> Vec<&str> {
+    let mut groups = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (i, b) in name.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                if depth == 0 {
+                    start = i + 1;
+                }
+                depth += 1;
+            }
+            b')' | b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    groups.push(&name[start..i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    groups
+}
+
+/// Splits at `separator` outside brackets.
+fn split_top_level(name: &str, separator: u8) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (i, b) in name.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b if b == separator && depth == 0 => {
+                parts.push(&name[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&name[start..]);
+    parts
+}
+
+// ---------------------------------------------------------------------------------------
+// The memo
+// ---------------------------------------------------------------------------------------
+
+/// The most names a memo keeps; when full it starts again (bounded memory on any catalog).
+const MEMO_CAPACITY: usize = 1 << 16;
+
+/// Remembers how printed names were matched, so that a name seen before costs one hash
+/// look-up. One per worker thread; matching does not depend on the product, so a memo can be
+/// shared by every list a worker checks.
+#[derive(Debug, Default)]
+pub struct MatchMemo {
+    map: HashMap<Box<str>, Arc<ItemMatch>, BuildHasherDefault<FxHasher>>,
+}
+
+impl MatchMemo {
+    /// An empty memo.
+    pub fn new() -> MatchMemo {
+        MatchMemo::default()
+    }
+
+    /// The match of an item's cleaned text, from the memo or computed (and remembered).
+    pub fn get(&mut self, kb: &KnowledgeBase, text: &str) -> Arc<ItemMatch> {
+        if let Some(found) = self.map.get(text) {
+            return Arc::clone(found);
+        }
+        let matched = Arc::new(match_item(kb, text));
+        if self.map.len() >= MEMO_CAPACITY {
+            self.map.clear();
+        }
+        self.map.insert(text.into(), Arc::clone(&matched));
+        matched
+    }
+
+    /// How many names the memo holds.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the memo is empty.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// The multiply-rotate hash of the Rust compiler (FxHash): fast on short keys, and the memo's
+/// keys come from the caller's own input, so flooding is not a concern worth a slower hash.
+#[derive(Debug, Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in chunks.by_ref() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ (rest.len() as u64) << 56);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn kb() -> &'static KnowledgeBase {
+        KnowledgeBase::embedded()
+    }
+
+    fn one(text: &str) -> MatchedPart {
+        let mut m = match_item(kb(), text);
+        assert_eq!(m.parts.len(), 1, "{text}: {m:?}");
+        m.parts.remove(0)
+    }
+
+    fn categories(part: &MatchedPart) -> Vec<Category> {
+        part.known
+            .as_ref()
+            .map(|k| k.facts.iter().map(|f| f.category).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn exact_names_and_synonyms_match_whatever_the_case_and_spacing() {
+        let p = one("  sodium   hyaluronate ");
+        assert_eq!(p.matched_by, MatchedBy::Exact);
+        assert_eq!(p.known.as_ref().unwrap().name, "SODIUM HYALURONATE");
+        assert!(categories(&p).contains(&Category::HyaluronicAcid));
+        let p = one("Avobenzone");
+        assert_eq!(p.matched_by, MatchedBy::Synonym);
+        assert_eq!(
+            p.known.as_ref().unwrap().name,
+            "BUTYL METHOXYDIBENZOYLMETHANE"
+        );
+        assert!(categories(&p).contains(&Category::ChemicalUvFilter));
+    }
+
+    #[test]
+    fn slash_synonyms_merge_every_known_name() {
+        let p = one("Aqua/Water/Eau");
+        assert_eq!(p.matched_by, MatchedBy::SlashSynonym);
+        assert!(p.known.is_some());
+        let p = one("Parfum/Fragrance");
+        assert!(categories(&p).contains(&Category::Fragrance));
+        let p = one("Hordeum Vulgare (Barley) Extract/Extrait D'Orge");
+        assert_eq!(p.matched_by, MatchedBy::SlashSynonym);
+    }
+
+    #[test]
+    fn copolymers_keep_their_slashes() {
+        let p = one("Glycolic Acid/Lactic Acid Copolymer");
+        assert!(!categories(&p).contains(&Category::Aha), "{p:?}");
+    }
+
+    #[test]
+    fn brackets_are_dropped_or_read() {
+        let p = one("Water (Aqua)");
+        assert!(matches!(
+            p.matched_by,
+            MatchedBy::Exact | MatchedBy::WithoutBrackets
+        ));
+        let p = one("Iron Oxides (Ci 77491, Ci 77492, Ci 77499)");
+        assert_eq!(p.matched_by, MatchedBy::BracketContent);
+        let p = one("Citrus Limon (Lemon) Peel Oil");
+        assert!(categories(&p).contains(&Category::EssentialOil));
+    }
+
+    #[test]
+    fn qualifiers_are_ignored_with_an_explanation() {
+        let p = one("Purified Water");
+        assert_eq!(p.matched_by, MatchedBy::Qualifier);
+        assert_eq!(p.known.as_ref().unwrap().name, "WATER");
+    }
+
+    #[test]
+    fn aromatic_plant_oils_unknown_by_name_are_recognised_by_rule() {
+        let p = one("Lavandula Angustifolia Flowering Top Peel Oil");
+        assert_eq!(p.matched_by, MatchedBy::Rule, "{p:?}");
+        assert!(p.rule.is_some());
+        assert!(categories(&p).contains(&Category::EssentialOil));
+    }
+
+    #[test]
+    fn blends_and_run_together_names_are_split() {
+        let m = match_item(
+            kb(),
+            "Dimethyl Isosorbide (and) Hydroxypinacolone Retinoate",
+        );
+        assert_eq!(m.parts.len(), 2);
+        assert!(m.parts.iter().all(|p| p.split == Some(Split::Blend)));
+        assert!(categories(&m.parts[1]).contains(&Category::Retinoid));
+        let m = match_item(kb(), "Geraniol Alpha-Isomethyl Ionone");
+        assert_eq!(m.parts.len(), 2, "{m:?}");
+        assert!(m.parts.iter().all(|p| p.split == Some(Split::RunTogether)));
+        assert!(
+            m.parts
+                .iter()
+                .all(|p| categories(p).contains(&Category::FragranceAllergen))
+        );
+    }
+
+    #[test]
+    fn unknown_names_stay_unknown_with_suggestions() {
+        let p = one("Cocomidopropyl Betaine");
+        assert_eq!(p.matched_by, MatchedBy::Unknown);
+        assert!(p.known.is_none());
+        assert_eq!(p.suggestions[0].name, "COCAMIDOPROPYL BETAINE");
+        let p = one("Zzyzx Qqq");
+        assert!(p.known.is_none());
+        assert!(p.suggestions.is_empty());
+    }
+
+    #[test]
+    fn the_memo_returns_the_same_match() {
+        let mut memo = MatchMemo::new();
+        let a = memo.get(kb(), "Retinol");
+        let b = memo.get(kb(), "Retinol");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(memo.len(), 1);
+        assert_eq!(*a, match_item(kb(), "Retinol"));
+    }
+
+    proptest! {
+        #[test]
+        fn matching_accepts_any_text(text in "\\PC{0,80}") {
+            let m = match_item(kb(), &text);
+            prop_assert!(!m.parts.is_empty());
+            for part in &m.parts {
+                prop_assert_eq!(part.known.is_none(), part.matched_by == MatchedBy::Unknown);
+            }
+        }
+
+        #[test]
+        fn fx_hash_is_deterministic(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let mut a = FxHasher::default();
+            let mut b = FxHasher::default();
+            a.write(&bytes);
+            b.write(&bytes);
+            prop_assert_eq!(a.finish(), b.finish());
+        }
+    }
+}

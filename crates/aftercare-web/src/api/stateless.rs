@@ -1,0 +1,295 @@
+//! The stateless API: a plan (CONTRACT §6), an ingredient check (CONTRACT §4) and a triage
+//! (CONTRACT §5) from the CONTRACT inputs, with the built-in protocol. Nothing is stored and
+//! no account is needed; inputs are bounded (64 KiB for a list or a check-in).
+
+use std::collections::BTreeMap;
+
+use aftercare_core::{
+    instant::{parse_instant, parse_time_zone},
+    plan::{MAX_PLAN_DAYS, generate_plan},
+    profile::{Area, Fitzpatrick, Profile, SkinType},
+    triage::{CheckIn, CheckInSpec, PastCheckInSpec, TriageResult, triage_check_in},
+};
+use axum::{Json, extract::State};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    error::{ApiError, AppError, ErrorResponse},
+    extract::ApiJson,
+    protocols,
+    state::AppState,
+    treatments::sentence,
+};
+
+/// Days in a plan when the request does not say.
+const DEFAULT_PLAN_DAYS: u32 = 14;
+
+/// A Fitzpatrick type as a number (1-6) or a Roman numeral (`"IV"`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum FitzpatrickInput {
+    /// 1 to 6.
+    Number(u8),
+    /// "1"-"6" or "I"-"VI".
+    Text(String),
+}
+
+impl FitzpatrickInput {
+    fn parse(&self) -> Result<Fitzpatrick, String> {
+        let text = match self {
+            FitzpatrickInput::Number(n) => n.to_string(),
+            FitzpatrickInput::Text(t) => t.clone(),
+        };
+        text.parse::<Fitzpatrick>()
+            .map_err(|e| format!("fitzpatrick: {e}"))
+    }
+}
+
+/// What a plan is made from (CONTRACT §6, the flags of `aftercare plan` as JSON).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// The treatment instant: RFC 3339 (`2026-11-26T15:00:00+01:00`), or `YYYY-MM-DD HH:MM`
+    /// together with `tz`.
+    #[schema(example = "2026-11-26T15:00:00+01:00")]
+    pub treated_at: String,
+    /// The patient's IANA time zone (`Europe/Berlin`); the plan is shown in it.
+    #[serde(default)]
+    pub tz: Option<String>,
+    /// Skin types: `dry`, `oily`, `acne_prone`, `sensitive`, `normal`.
+    #[serde(default)]
+    pub skin: Vec<String>,
+    /// Treated areas: `face`, `neck`, `decollete`, `chest`, `back`, `abdomen`, `thighs`,
+    /// `arms`, `hands`, `scalp` (default: the face).
+    #[serde(default)]
+    pub areas: Vec<String>,
+    /// Fitzpatrick phototype, 1-6 or I-VI.
+    #[serde(default)]
+    pub fitzpatrick: Option<FitzpatrickInput>,
+    /// Number of days (1-366, default 14).
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+fn ids<T: std::str::FromStr<Err = aftercare_core::profile::UnknownId>>(
+    values: &[String],
+    field: &str,
+) -> Result<Vec<T>, AppError> {
+    values
+        .iter()
+        .map(|v| {
+            v.parse::<T>()
+                .map_err(|e| AppError::Invalid(format!("{field}: {e}")))
+        })
+        .collect()
+}
+
+/// The personalised day-by-day plan.
+///
+/// Answers the plan of CONTRACT §6: `protocol`, `treated_at`, `restrictions` (each with
+/// `earliest_hours`, `until_hours` and their local instants) and `days` (phase, morning and
+/// evening routine, what to expect, what to avoid, tips).
+#[utoipa::path(
+    post,
+    path = "/api/v1/plan",
+    tag = "stateless",
+    request_body = PlanRequest,
+    responses(
+        (status = 200, description = "The plan (CONTRACT §6)", body = serde_json::Value),
+        (status = 400, description = "Not JSON", body = ErrorResponse),
+        (status = 422, description = "A value is not acceptable; the message names it", body = ErrorResponse),
+    )
+)]
+pub async fn plan(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<PlanRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let tz = request
+        .tz
+        .as_deref()
+        .map(parse_time_zone)
+        .transpose()
+        .map_err(|e| AppError::Invalid(format!("tz: {e}")))?;
+    let treated_at = parse_instant(&request.treated_at, tz.as_ref())
+        .map_err(|e| AppError::Invalid(format!("treated_at: {e}")))?;
+    let ahead = treated_at.timestamp().as_second() - state.now();
+    if ahead > 366 * 86_400 {
+        return Err(AppError::Invalid(
+            "treated_at: the treatment is more than a year in the future".into(),
+        )
+        .into());
+    }
+    let profile = Profile {
+        skin: ids::<SkinType>(&request.skin, "skin")?,
+        areas: ids::<Area>(&request.areas, "areas")?,
+        fitzpatrick: request
+            .fitzpatrick
+            .as_ref()
+            .map(FitzpatrickInput::parse)
+            .transpose()
+            .map_err(AppError::Invalid)?,
+    };
+    let days = request.days.unwrap_or(DEFAULT_PLAN_DAYS);
+    if days == 0 || days > MAX_PLAN_DAYS {
+        return Err(
+            AppError::Invalid(format!("days: must be between 1 and {MAX_PLAN_DAYS}")).into(),
+        );
+    }
+    let plan = generate_plan(&protocols::builtin(), &treated_at, &profile, days)
+        .map_err(|e| AppError::Invalid(sentence(&e.to_string())))?;
+    Ok(Json(
+        serde_json::to_value(&plan).map_err(AppError::internal)?,
+    ))
+}
+
+/// An earlier check-in (CONTRACT §5 `history`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PastCheckInRequest {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Symptom ids.
+    #[serde(default)]
+    pub symptoms: Vec<String>,
+    /// Measured temperature in °C.
+    #[serde(default)]
+    pub temperature_c: Option<f64>,
+    /// `none`, `clear`, `yellow` or `green`.
+    #[serde(default)]
+    pub discharge: Option<String>,
+    /// 0-10 ratings by symptom id.
+    #[serde(default)]
+    pub ratings: BTreeMap<String, f64>,
+}
+
+/// A symptom check-in (CONTRACT §5).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriageRequest {
+    /// Echoed back.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub id: Option<serde_json::Value>,
+    /// When the treatment took place (RFC 3339).
+    #[schema(example = "2026-11-20T15:00:00+01:00")]
+    pub treated_at: String,
+    /// When the symptoms were observed (RFC 3339).
+    #[schema(example = "2026-11-23T09:00:00+01:00")]
+    pub at: String,
+    /// Symptom ids (CONTRACT §5): an unknown id is an error.
+    #[serde(default)]
+    pub symptoms: Vec<String>,
+    /// Measured temperature in °C (30-45); 38.0 or more counts as fever.
+    #[serde(default)]
+    pub temperature_c: Option<f64>,
+    /// `none` (default), `clear`, `yellow` or `green`.
+    #[serde(default)]
+    pub discharge: Option<String>,
+    /// Whole-number 0-10 ratings by symptom id.
+    #[serde(default)]
+    pub ratings: BTreeMap<String, f64>,
+    /// Earlier check-ins, for trends.
+    #[serde(default)]
+    pub history: Vec<PastCheckInRequest>,
+}
+
+/// One rule that fired.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReasonResponse {
+    /// The rule's stable code.
+    pub code: String,
+    /// The rule's level.
+    pub level: String,
+    /// What it says about this check-in.
+    pub message: String,
+    /// The reported symptoms it is about.
+    pub symptoms: Vec<String>,
+    /// Where the rule comes from.
+    pub source: String,
+}
+
+/// A triage result (CONTRACT §5).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TriageResponse {
+    /// The request's `id`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub id: Option<serde_json::Value>,
+    /// `expected`, `contact_practitioner`, `urgent` or `emergency`.
+    pub level: String,
+    /// Every rule that fired, highest level first.
+    pub reasons: Vec<ReasonResponse>,
+    /// What to do, highest tier first.
+    pub advice: Vec<String>,
+    /// Whole hours since the treatment.
+    pub hours_since_treatment: u32,
+    /// Recovery day.
+    pub day: u32,
+}
+
+impl From<TriageResult> for TriageResponse {
+    fn from(result: TriageResult) -> Self {
+        TriageResponse {
+            id: result.id,
+            level: result.level.id().to_owned(),
+            reasons: result
+                .reasons
+                .into_iter()
+                .map(|r| ReasonResponse {
+                    code: r.code,
+                    level: r.level.id().to_owned(),
+                    message: r.message,
+                    symptoms: r.symptoms.iter().map(|s| s.id().to_owned()).collect(),
+                    source: r.source.citation,
+                })
+                .collect(),
+            advice: result.advice,
+            hours_since_treatment: result.hours_since_treatment,
+            day: result.day,
+        }
+    }
+}
+
+/// Triage of one symptom check-in.
+///
+/// The level is the highest rule that fired; every rule that fired is a reason. Anything
+/// above `expected` means: contact the practitioner (or more, as the level says).
+#[utoipa::path(
+    post,
+    path = "/api/v1/triage",
+    tag = "stateless",
+    request_body = TriageRequest,
+    responses(
+        (status = 200, description = "The triage result", body = TriageResponse),
+        (status = 400, description = "Not JSON", body = ErrorResponse),
+        (status = 422, description = "An unknown symptom, a rating outside 0-10, a temperature outside 30-45 °C, a check-in before the treatment…", body = ErrorResponse),
+    )
+)]
+pub async fn triage(
+    ApiJson(request): ApiJson<TriageRequest>,
+) -> Result<Json<TriageResponse>, ApiError> {
+    let spec = CheckInSpec {
+        id: request.id,
+        treated_at: request.treated_at,
+        at: request.at,
+        symptoms: request.symptoms,
+        temperature_c: request.temperature_c,
+        discharge: request.discharge,
+        ratings: request.ratings,
+        history: request
+            .history
+            .into_iter()
+            .map(|past| PastCheckInSpec {
+                at: past.at,
+                symptoms: past.symptoms,
+                temperature_c: past.temperature_c,
+                discharge: past.discharge,
+                ratings: past.ratings,
+            })
+            .collect(),
+    };
+    let check_in = CheckIn::try_from(spec).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let result = triage_check_in(&protocols::builtin().triage, &check_in);
+    Ok(Json(result.into()))
+}

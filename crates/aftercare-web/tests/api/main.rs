@@ -1,0 +1,16 @@
+//! Black-box tests of the web app: each test starts the real app on a random port with a fresh
+//! SQLite database and a fixed clock, and drives it over HTTP (see `helpers.rs`).
+//!
+//! - `operations`: health, headers, metrics, logs, graceful shutdown, concurrency;
+//! - `clinic`: setup, sign-in, invitations, passwords, treatments, links, alerts, protocols;
+//! - `patient`: Today, the plan, check-ins, the product checker, the FAQ;
+//! - `api`: the JSON API and its OpenAPI document;
+//! - `security`: clinic and link boundaries through every route, CSRF, escaping, rate and
+//!   body limits, bad input.
+
+mod api;
+mod clinic;
+mod helpers;
+mod operations;
+mod patient;
+mod security;

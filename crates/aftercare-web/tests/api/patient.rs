@@ -1,0 +1,296 @@
+//! The patient side through a patient link: Today, the plan and its printable version, the
+//! FAQ and myths, and check-ins with their triage result.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, browser, selector, spawn_app, text_of, texts_of};
+
+async fn patient(app: &TestApp, label: &str, extra: &[(&str, &str)]) -> String {
+    let clinic = app
+        .create_clinic(
+            &format!("{label} Clinic"),
+            &format!("admin@{}.example", label.to_lowercase()),
+        )
+        .await;
+    let client = app.signed_in(&clinic.admin_email).await;
+    app.create_treatment_with(&client, &[&[("patient_label", label)][..], extra].concat())
+        .await
+        .1
+}
+
+#[tokio::test]
+async fn today_shows_the_day_the_routine_in_order_and_what_is_off_limits_until_when() {
+    let app = spawn_app().await;
+    // Treated Tue 24 Nov 15:00 Berlin; now is Thu 26 Nov 15:00 Berlin: hour 48, day 3.
+    let link = patient(&app, "Today", &[]).await;
+
+    let (status, page) = app.page(&browser(), &link).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.root_element().value().attr("lang"), Some("en"));
+    assert!(
+        page.select(&selector("a.skip-link[href='#main']"))
+            .next()
+            .is_some()
+    );
+    assert!(
+        text_of(&page, "h1").starts_with("Day 3"),
+        "{}",
+        text_of(&page, "h1")
+    );
+    let morning = texts_of(&page, "section.day .cards > div:first-child ol.steps li");
+    assert!(!morning.is_empty());
+    let kinds: Vec<&str> = morning
+        .iter()
+        .map(|s| s.split(':').next().unwrap())
+        .collect();
+    let order = ["Cleanse", "Tone", "Serum", "Moisturise", "Oil", "Sunscreen"];
+    let positions: Vec<usize> = kinds
+        .iter()
+        .map(|k| order.iter().position(|o| o == k).unwrap())
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] <= w[1]),
+        "thinnest to thickest, sunscreen last: {kinds:?}"
+    );
+    assert_eq!(kinds.last(), Some(&"Sunscreen"));
+    let off_limits = texts_of(&page, "#off-limits-title + ul li");
+    assert!(
+        off_limits
+            .iter()
+            .any(|l| l.starts_with("Retinoids") && l.contains("until Tue 1 Dec, 15:00")),
+        "{off_limits:?}"
+    );
+    assert!(
+        off_limits
+            .iter()
+            .any(|l| l.starts_with("Your regular") && l.contains("until Sat 28 Nov, 15:00")),
+        "{off_limits:?}"
+    );
+    assert!(
+        off_limits.iter().all(|l| l.contains("until")),
+        "{off_limits:?}"
+    );
+    assert!(
+        !off_limits
+            .iter()
+            .any(|l| l.to_lowercase().starts_with("makeup")),
+        "makeup ended at 48 h: {off_limits:?}"
+    );
+    assert!(text_of(&page, ".emergency").contains("112"));
+}
+
+#[tokio::test]
+async fn the_plan_the_printable_plan_and_the_faq_render() {
+    let app = spawn_app().await;
+    let link = patient(&app, "Plan", &[("skin", "oily")]).await;
+
+    let (status, plan) = app.page(&browser(), &format!("{link}/plan")).await;
+    assert_eq!(status, StatusCode::OK);
+    let days = texts_of(&plan, "section.day h2");
+    assert_eq!(days.len(), 14, "two weeks");
+    assert!(days[0].starts_with("Day 1 · Tue 24 Nov 2026"), "{days:?}");
+    assert!(days[2].ends_with("(today)"), "{days:?}");
+    assert!(!texts_of(&plan, "#restrictions-title + .table-wrap tbody tr").is_empty());
+
+    let (status, print) = app.page(&browser(), &format!("{link}/print")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text_of(&print, "h1").contains("Plan"),
+        "the handout names the patient"
+    );
+    assert!(
+        print
+            .select(&selector("link[media=print][href='/static/print.css']"))
+            .next()
+            .is_some()
+    );
+
+    let (status, faq) = app.page(&browser(), &format!("{link}/faq")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(texts_of(&faq, "main h2").len() > 3);
+    assert!(
+        texts_of(&faq, "main h2")
+            .iter()
+            .any(|h| h.starts_with("Myth:"))
+    );
+}
+
+#[tokio::test]
+async fn an_expected_check_in_reassures_and_always_shows_emergency_guidance() {
+    let app = spawn_app().await;
+    let link = patient(&app, "Calm", &[]).await;
+
+    let (status, form) = app.page(&browser(), &format!("{link}/check-in")).await;
+    assert_eq!(status, StatusCode::OK);
+    let boxes = form
+        .select(&selector("input[type=checkbox][name=symptoms]"))
+        .count();
+    assert_eq!(
+        boxes,
+        aftercare_core::triage::Symptom::ALL.len(),
+        "every CONTRACT symptom is asked"
+    );
+
+    let result = app
+        .check_in(
+            &link,
+            &[
+                ("symptoms", "redness"),
+                ("symptoms", "tightness"),
+                ("rating_redness", "3"),
+                ("discharge", "none"),
+            ],
+        )
+        .await;
+    let (status, page) = app.page(&browser(), &result).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(text_of(&page, ".result .level"), "Expected");
+    assert!(
+        page.select(&selector("#contact-title")).next().is_none(),
+        "no contact block for expected"
+    );
+    assert!(text_of(&page, "main .emergency").contains("112"));
+    assert!(!texts_of(&page, "main li").is_empty(), "advice is given");
+}
+
+#[tokio::test]
+async fn a_worrying_check_in_shows_the_practitioners_contact_details_at_once() {
+    let app = spawn_app().await;
+    let link = patient(&app, "Worried", &[]).await;
+
+    let result = app
+        .check_in(
+            &link,
+            &[
+                ("symptoms", "pustules"),
+                ("temperature_c", "38,2"),
+                ("discharge", "yellow"),
+            ],
+        )
+        .await;
+    let (_, page) = app.page(&browser(), &result).await;
+
+    assert_eq!(text_of(&page, ".result .level"), "Urgent: same day");
+    let contact = text_of(&page, "#contact-title + p");
+    assert!(contact.contains("Admin of Worried Clinic"), "{contact}");
+    assert!(
+        page.select(&selector("a[href='tel:+49 30 1234567']"))
+            .next()
+            .is_some()
+    );
+    let reasons = texts_of(&page, "h2 + ul.plain li");
+    assert!(reasons.len() >= 2, "every rule that fired: {reasons:?}");
+
+    let (_, today) = app.page(&browser(), &link).await;
+    assert!(text_of(&today, "main").contains("Your last check-in: Urgent"));
+}
+
+#[tokio::test]
+async fn an_impossible_check_in_is_sent_back_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let clinic = app.create_clinic("Typo Clinic", "admin@typo.example").await;
+    let client = app.signed_in(&clinic.admin_email).await;
+    let (id, link) = app.create_treatment(&client, "T. T.").await;
+
+    for form in [
+        vec![("temperature_c", "83"), ("discharge", "none")],
+        vec![("rating_pain", "11"), ("discharge", "none")],
+        vec![("temperature_c", "warm"), ("discharge", "none")],
+        vec![("symptoms", "sneezing"), ("discharge", "none")],
+        vec![("discharge", "purple")],
+    ] {
+        let (status, _, page) = app
+            .post_form(&browser(), &format!("{link}/check-in"), &form)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        assert!(!texts_of(&page, ".error-summary li").is_empty(), "{form:?}");
+    }
+    assert!(
+        app.store
+            .list_check_ins(&clinic.id, &id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn before_the_treatment_the_plan_says_when_it_starts() {
+    let app = spawn_app().await;
+    let link = patient(&app, "Early", &[("treated_date", "2026-11-30")]).await;
+
+    let (status, page) = app.page(&browser(), &link).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text_of(&page, ".lead").contains("Your treatment is on Mon 30 Nov"),
+        "{}",
+        text_of(&page, ".lead")
+    );
+    let (status, _, page) = app
+        .post_form(
+            &browser(),
+            &format!("{link}/check-in"),
+            &[("symptoms", "redness"), ("discharge", "none")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text_of(&page, ".error-summary").contains("not taken place yet"));
+}
+
+#[tokio::test]
+async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine() {
+    let app = spawn_app().await;
+    let link = patient(&app, "Shopper", &[]).await;
+    let products = format!("{link}/products");
+    assert_eq!(app.page(&browser(), &products).await.0, StatusCode::OK);
+
+    let (status, _, page) = app
+        .post_form(
+            &browser(),
+            &products,
+            &[
+                ("ingredients", "Aqua, Glycerin, Sodium Hyaluronate, Retinol"),
+                ("type", "serum"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.select(&selector("h2.verdict-wait")).next().is_some(),
+        "{}",
+        page.html()
+    );
+    assert!(
+        text_of(&page, "#verdict-title + p").contains("Tue 1 Dec, 15:00"),
+        "168 h after the treatment"
+    );
+    let rows = texts_of(&page, "section.panel tbody tr");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("Retinol") && r.contains("wait")),
+        "{rows:?}"
+    );
+
+    let (_, _, page) = app
+        .post_form(
+            &browser(),
+            &products,
+            &[("ingredients", "Aqua, Glycerin, Zzqxium Moonflower Essence")],
+        )
+        .await;
+    assert!(
+        page.select(&selector("h2.verdict-unknown"))
+            .next()
+            .is_some(),
+        "an unknown ingredient is never fine"
+    );
+
+    let (status, _, page) = app
+        .post_form(&browser(), &products, &[("ingredients", "   ")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text_of(&page, ".error-summary").contains("empty"));
+}
