@@ -117,7 +117,11 @@ fn render_text(
         format_local(treated_at)
     );
     for pause in &schedule.pauses {
-        let _ = writeln!(out, "PAUSED: {}\n  Source: {}\n", pause.reason, pause.source);
+        let _ = writeln!(
+            out,
+            "PAUSED: {}\n  Source: {}\n",
+            pause.reason, pause.source
+        );
     }
     for e in &schedule.schedule {
         let when = if e.from_hours.0 == 0 {

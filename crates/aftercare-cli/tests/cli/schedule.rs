@@ -41,7 +41,11 @@ fn run(format: &str) -> std::process::Output {
 #[test]
 fn json_schedule_has_the_issue_shape_and_timings() {
     let output = run("json");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let entries = json["schedule"].as_array().unwrap();
     assert_eq!(entries.len(), 5);
@@ -52,7 +56,12 @@ fn json_schedule_has_the_issue_shape_and_timings() {
     assert_eq!(find("Face Oil")["from"], "2026-11-30T15:00:00+01:00");
     assert!(find("Night Retinol")["from_hours"].as_u64().unwrap() >= 168);
     assert_eq!(find("Mystery Balm")["checked"], false);
-    assert!(find("Mystery Balm")["reason"].as_str().unwrap().contains("Ingredient list not provided"));
+    assert!(
+        find("Mystery Balm")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Ingredient list not provided")
+    );
     assert!(find("Face Oil")["reason"].as_str().unwrap().len() > 20);
     let routines = json["routines"].as_array().unwrap();
     assert_eq!(routines.len(), 9);
@@ -79,13 +88,27 @@ fn invalid_shelf_names_the_product_and_field() {
             "shelf '-': products[2].type ('Night Cream'): unknown product type 'creme'",
         ));
     aftercare()
-        .args(["schedule", "--shelf", "-", "--treated-at", "2026-11-26T15:00:00+01:00"])
+        .args([
+            "schedule",
+            "--shelf",
+            "-",
+            "--treated-at",
+            "2026-11-26T15:00:00+01:00",
+        ])
         .write_stdin(r#"{"products": [{"name": "A", "type": "serum", "spf": 30}]}"#)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("products[0].spf: unknown field `spf`"));
+        .stderr(predicate::str::contains(
+            "products[0].spf: unknown field `spf`",
+        ));
     aftercare()
-        .args(["schedule", "--shelf", "/nonexistent/shelf.json", "--treated-at", "2026-11-26T15:00:00+01:00"])
+        .args([
+            "schedule",
+            "--shelf",
+            "/nonexistent/shelf.json",
+            "--treated-at",
+            "2026-11-26T15:00:00+01:00",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read shelf file"));

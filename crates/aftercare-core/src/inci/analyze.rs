@@ -226,7 +226,20 @@ impl CategorySet {
 
     /// The categories, in the order of CONTRACT §2.
     pub fn iter(self) -> impl Iterator<Item = Category> {
-        Category::ALL.iter().copied().filter(move |c| self.contains(*c))
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let index = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Category::ALL.get(index).copied()
+        })
+    }
+
+    /// How many categories the set holds.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
     }
 }
 
@@ -242,7 +255,7 @@ impl FromIterator<Category> for CategorySet {
 
 impl Serialize for CategorySet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.count_ones() as usize))?;
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
         for c in self.iter() {
             seq.serialize_element(c.id())?;
         }
@@ -392,8 +405,8 @@ pub struct IngredientCheck<'p> {
 impl IngredientCheck<'_> {
     /// The matched part.
     pub fn part(&self) -> &MatchedPart {
-        // `part` always indexes `matched.parts` (built together in `check`).
-        &self.matched.parts[self.part.min(self.matched.parts.len().saturating_sub(1))]
+        // `part` always indexes `matched.parts` (they are built together in `check_with`).
+        &self.matched.parts[self.part]
     }
 }
 
@@ -461,6 +474,7 @@ impl ProductCheck<'_> {
         &self.parsed.ingredients[ingredient.item]
     }
 
+
     /// The ingredient's text as printed: the cleaned item, or the part of it that was split off.
     pub fn input<'s>(&'s self, ingredient: &IngredientCheck<'_>) -> &'s str {
         let item = self.item(ingredient);
@@ -487,11 +501,10 @@ impl ProductCheck<'_> {
 }
 
 /// Rules for one category, for one profile.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 struct CategoryRules<'p> {
     restriction: Option<&'p Restriction>,
     recommended: Option<&'p Recommendation>,
-    cautions: Vec<&'p SkinCaution>,
 }
 
 /// The checker: a protocol and a profile, ready to check any number of lists.
@@ -501,6 +514,8 @@ pub struct Checker<'p> {
     protocol: &'p Protocol,
     skin: Vec<SkinType>,
     rules: Vec<CategoryRules<'p>>,
+    /// The skin-type flags that apply to the profile.
+    cautions: Vec<&'p SkinCaution>,
     product_restrictions: Vec<&'p Restriction>,
 }
 
@@ -520,14 +535,12 @@ impl<'p> Checker<'p> {
                 .recommended
                 .iter()
                 .find(|r| r.category == *category);
-            rule.cautions = protocol
-                .skin_cautions
-                .iter()
-                .filter(|c| {
-                    c.category == *category && c.skin.iter().any(|s| profile.skin.contains(s))
-                })
-                .collect();
         }
+        let cautions = protocol
+            .skin_cautions
+            .iter()
+            .filter(|c| c.skin.iter().any(|s| profile.skin.contains(s)))
+            .collect();
         let product_restrictions = restrictions
             .into_iter()
             .filter(|r| r.kind == RestrictionKind::Product && !r.product_types.is_empty())
@@ -537,6 +550,7 @@ impl<'p> Checker<'p> {
             protocol,
             skin: profile.skin.clone(),
             rules,
+            cautions,
             product_restrictions,
         }
     }
@@ -704,27 +718,24 @@ impl<'p> Checker<'p> {
         }
         // Skin-type flags: the comedogenic flag compares the rating with the protocol's
         // threshold; any other flag category applies when the ingredient is in it.
-        for (index, rules) in self.rules.iter().enumerate() {
-            for caution in &rules.cautions {
-                let category = Category::ALL[index];
-                let applies = if category == Category::Comedogenic {
-                    known
-                        .comedogenic
-                        .is_some_and(|c| c.rating >= caution.min_rating.unwrap_or(4))
-                } else {
-                    categories.contains(category)
-                };
-                if applies {
-                    consider(Ruling {
-                        status: Status::Caution,
-                        until: None,
-                        better_from: None,
-                        decision: Decision::SkinCaution {
-                            caution,
-                            rating: known.comedogenic.map(|c| c.rating),
-                        },
-                    });
-                }
+        for caution in &self.cautions {
+            let applies = if caution.category == Category::Comedogenic {
+                known
+                    .comedogenic
+                    .is_some_and(|c| c.rating >= caution.min_rating.unwrap_or(4))
+            } else {
+                categories.contains(caution.category)
+            };
+            if applies {
+                consider(Ruling {
+                    status: Status::Caution,
+                    until: None,
+                    better_from: None,
+                    decision: Decision::SkinCaution {
+                        caution,
+                        rating: known.comedogenic.map(|c| c.rating),
+                    },
+                });
             }
         }
         if notes.scrub_unknown
@@ -1037,13 +1048,19 @@ fn validate_text(text: &str) -> Result<(), CheckError> {
     if text.trim().is_empty() {
         return Err(CheckError::Empty);
     }
-    let binary = text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}'));
+    // Control characters: C0 except white space, DEL, and C1 (U+0080-U+009F). The byte scan has
+    // no early exit so that it vectorises; real lists are a few hundred bytes.
+    let bytes = text.as_bytes();
+    let c0 = bytes.iter().fold(false, |found, &b| {
+        found | ((b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F)
+    });
+    let binary = c0 || (!text.is_ascii() && text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
     if binary {
         return Err(CheckError::Binary);
     }
-    if !text.chars().any(char::is_alphabetic) {
+    let has_letter = bytes.iter().any(u8::is_ascii_alphabetic)
+        || (!text.is_ascii() && text.chars().any(char::is_alphabetic));
+    if !has_letter {
         return Err(CheckError::NoIngredients);
     }
     Ok(())

@@ -93,12 +93,15 @@ impl ProductFacts {
             .filter(|i| i.ruling.status == Status::Unknown)
             .map(|i| i.part().text.to_string())
             .collect();
-        let skin_caution = settled.ingredients.iter().find_map(|i| match i.ruling.decision {
-            Decision::SkinCaution { caution, .. } if i.ruling.status == Status::Caution => {
-                Some(format!("{} ({})", caution.reason, caution.source.citation))
-            }
-            _ => None,
-        });
+        let skin_caution = settled
+            .ingredients
+            .iter()
+            .find_map(|i| match i.ruling.decision {
+                Decision::SkinCaution { caution, .. } if i.ruling.status == Status::Caution => {
+                    Some(format!("{} ({})", caution.reason, caution.source.citation))
+                }
+                _ => None,
+            });
         ProductFacts {
             categories: at_start.categories.iter().collect(),
             usable_from: at_start.usable_from_hours.unwrap_or(Hours::ZERO),
@@ -123,7 +126,10 @@ pub struct CheckedProduct {
 
 /// Checks every product's ingredient list, as the shelf does on save. A list that is not an
 /// ingredient list (binary, no ingredient found) is an error naming the product.
-pub fn check_shelf(shelf: &Shelf, checker: &Checker<'_>) -> Result<Vec<CheckedProduct>, ShelfError> {
+pub fn check_shelf(
+    shelf: &Shelf,
+    checker: &Checker<'_>,
+) -> Result<Vec<CheckedProduct>, ShelfError> {
     shelf
         .products
         .iter()

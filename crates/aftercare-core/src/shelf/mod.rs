@@ -25,8 +25,8 @@ mod spec;
 mod tests;
 
 pub use catalog::{
-    Catalog, CatalogEntry, CatalogError, CatalogPick, DEFAULT_CATALOG, PickStatus,
-    default_catalog, load_catalog, recommend_products,
+    Catalog, CatalogEntry, CatalogError, CatalogPick, DEFAULT_CATALOG, PickStatus, default_catalog,
+    load_catalog, recommend_products,
 };
 pub use facts::{CheckedProduct, IngredientStatus, ProductFacts, check_shelf};
 pub use routine::{DayRoutine, RoutineItem, build_routine};
@@ -77,10 +77,12 @@ impl ShelfProductType {
         if trimmed.eq_ignore_ascii_case("moisturizer") {
             return Ok(ShelfProductType::Moisturiser);
         }
-        trimmed.parse().map_err(|mut e: crate::vocabulary::UnknownId| {
-            e.given = text.to_owned();
-            e
-        })
+        trimmed
+            .parse()
+            .map_err(|mut e: crate::vocabulary::UnknownId| {
+                e.given = text.to_owned();
+                e
+            })
     }
 
     /// The routine step it fills, in application order (thinnest to thickest, sunscreen last:

@@ -184,15 +184,15 @@ pub fn build_routine(
 fn product_text(step: StepKind, product: &CheckedProduct) -> String {
     let name = product.product.label();
     match step {
-        StepKind::Cleanse => format!(
-            "Cleanse with {name} and cool or lukewarm water, fingertips only; pat dry."
-        ),
+        StepKind::Cleanse => {
+            format!("Cleanse with {name} and cool or lukewarm water, fingertips only; pat dry.")
+        }
         StepKind::Tone => format!("{name}, gently patted in."),
         StepKind::Serum => format!("{name} on slightly damp skin; give it a minute to absorb."),
         StepKind::Moisturise => format!("Seal in moisture with {name}."),
-        StepKind::Oil => format!("{name}, the thickest layer, last before sunscreen."),
-        StepKind::Sunscreen => format!(
-            "Last: {name}, even indoors; reapply every 2 hours outdoors."
-        ),
+        StepKind::Oil => format!("{name}: the thickest layer goes on after the lighter ones."),
+        StepKind::Sunscreen => {
+            format!("Last: {name}, even indoors; reapply every 2 hours outdoors.")
+        }
     }
 }

@@ -254,9 +254,10 @@ pub fn schedule_products(
     let mut stream: Vec<Draft> = Vec::new();
     let mut last: Option<Hours> = None;
     let (mut next_active, mut next_unchecked) = (0, 0);
-    while !regulars.is_empty() || next_active < actives.len() || next_unchecked < unchecked.len()
-    {
-        let slot = last.map_or(Hours::ZERO, |l| Hours(l.0.saturating_add(reintro.new_product_every.0)));
+    while !regulars.is_empty() || next_active < actives.len() || next_unchecked < unchecked.len() {
+        let slot = last.map_or(Hours::ZERO, |l| {
+            Hours(l.0.saturating_add(reintro.new_product_every.0))
+        });
         let when = |floor: Hours| floor.max(slot);
         let regular_pick = regulars
             .iter()
@@ -331,9 +332,7 @@ pub fn schedule_products(
         .chain(stream)
         .map(|draft| {
             let item = &products[draft.index];
-            let paused_by = pauses
-                .iter()
-                .rposition(|p| p.at_hours <= draft.at);
+            let paused_by = pauses.iter().rposition(|p| p.at_hours <= draft.at);
             let (text, source) = draft.reason;
             order += 1;
             (
@@ -440,7 +439,7 @@ fn stream_reason(
     let every_days = reintro.new_product_every.0 as f64 / 24.0;
     let one_at_a_time = format!(
         "One new product at a time, at least {} apart, and only if your skin is calm.",
-        if reintro.new_product_every.0 % 24 == 0 {
+        if reintro.new_product_every.0.is_multiple_of(24) {
             format!("{every_days} days")
         } else {
             format!("{} hours", reintro.new_product_every.0)
@@ -458,7 +457,10 @@ fn stream_reason(
                     "Holds paused actives ({}): back about a week after treatment, one active at a time, the strongest last. {one_at_a_time}",
                     actives.join(", ")
                 ),
-                format!("{}; {}", reintro.actives_source.citation, reintro.source.citation),
+                format!(
+                    "{}; {}",
+                    reintro.actives_source.citation, reintro.source.citation
+                ),
             )
         }
         Lane::Unchecked => {
@@ -473,7 +475,10 @@ fn stream_reason(
                 format!(
                     "{what}, so it cannot be cleared: it comes last, not before active ingredients could, and only after you or your practitioner have checked the list. {one_at_a_time}"
                 ),
-                format!("{}; {}", reintro.actives_source.citation, reintro.source.citation),
+                format!(
+                    "{}; {}",
+                    reintro.actives_source.citation, reintro.source.citation
+                ),
             )
         }
         Lane::Regular | Lane::Aftercare => {

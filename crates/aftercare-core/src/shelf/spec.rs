@@ -152,17 +152,16 @@ pub fn parse_shelf_json(text: &str) -> Result<Shelf, ShelfError> {
         return Err(ShelfError::TooLarge);
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let spec: ShelfSpec =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            let inner = error.into_inner();
-            ShelfError::Json {
-                path,
-                message: strip_position(&inner.to_string()),
-                line: inner.line(),
-                column: inner.column(),
-            }
-        })?;
+    let spec: ShelfSpec = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        ShelfError::Json {
+            path,
+            message: strip_position(&inner.to_string()),
+            line: inner.line(),
+            column: inner.column(),
+        }
+    })?;
     deserializer.end().map_err(|inner| ShelfError::Json {
         path: ".".to_owned(),
         message: strip_position(&inner.to_string()),

@@ -85,34 +85,55 @@ fn invalid_shelves_name_the_product_and_the_field() {
     )
     .unwrap_err();
     assert!(
-        err.to_string().starts_with("products[2].type ('Night Cream'): unknown product type 'creme'"),
+        err.to_string()
+            .starts_with("products[2].type ('Night Cream'): unknown product type 'creme'"),
         "{err}"
     );
     let err = parse_shelf_json(r#"{"products": [{"name": "A", "type": "serum", "colour": 1}]}"#)
         .unwrap_err();
-    assert!(err.to_string().starts_with("products[0].colour: unknown field `colour`"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("products[0].colour: unknown field `colour`"),
+        "{err}"
+    );
     let err = parse_shelf_json(r#"{"products": [{"name": "A"}]}"#).unwrap_err();
     assert!(err.to_string().contains("missing field `type`"), "{err}");
     let err = parse_shelf_json(r#"{"products": [{"name": " ", "type": "serum"}]}"#).unwrap_err();
-    assert_eq!(err.to_string(), "products[0].name (unnamed): must not be empty");
+    assert_eq!(
+        err.to_string(),
+        "products[0].name (unnamed): must not be empty"
+    );
     let err = parse_shelf_json(
         r#"{"products": [{"id": "x", "name": "A", "type": "serum"}, {"id": "x", "name": "B", "type": "oil"}]}"#,
     )
     .unwrap_err();
     assert!(err.to_string().starts_with("products[1].id ('B')"), "{err}");
-    let shelf = parse_shelf_json(r#"{"products": [{"name": "A", "type": "Moisturizer"}]}"#).unwrap();
-    assert_eq!(shelf.products[0].product_type, ShelfProductType::Moisturiser);
+    let shelf =
+        parse_shelf_json(r#"{"products": [{"name": "A", "type": "Moisturizer"}]}"#).unwrap();
+    assert_eq!(
+        shelf.products[0].product_type,
+        ShelfProductType::Moisturiser
+    );
     assert_eq!(shelf.products[0].id, "p1");
 }
 
 #[test]
 fn a_list_that_is_not_an_ingredient_list_is_an_error_on_save() {
-    let shelf =
-        parse_shelf_json(r#"{"products": [{"name": "Bad", "type": "serum", "ingredients": "\u0001\u0002"}]}"#)
-            .unwrap();
-    let checker = Checker::new(KnowledgeBase::embedded(), default_protocol(), &Profile::default());
+    let shelf = parse_shelf_json(
+        r#"{"products": [{"name": "Bad", "type": "serum", "ingredients": "\u0001\u0002"}]}"#,
+    )
+    .unwrap();
+    let checker = Checker::new(
+        KnowledgeBase::embedded(),
+        default_protocol(),
+        &Profile::default(),
+    );
     let err = check_shelf(&shelf, &checker).unwrap_err();
-    assert!(err.to_string().starts_with("products[0].ingredients ('Bad')"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("products[0].ingredients ('Bad')"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -136,7 +157,11 @@ fn the_sample_shelf_follows_the_guide() {
     assert!(at("Glow Toner") < at("Night Retinol"));
     assert!(at("Night Retinol") < at("Mystery Balm"));
     assert_eq!(entry(&schedule, "Mystery Balm").lane, Lane::Unchecked);
-    assert!(entry(&schedule, "Mystery Balm").reason.contains("Ingredient list not provided"));
+    assert!(
+        entry(&schedule, "Mystery Balm")
+            .reason
+            .contains("Ingredient list not provided")
+    );
     assert_eq!(
         crate::instant::format_rfc3339(&entry(&schedule, "Face Oil").from),
         "2026-11-30T15:00:00+01:00"
@@ -153,8 +178,13 @@ fn a_flagged_check_in_pauses_and_says_why() {
         level: Level::Expected,
         symptoms: vec![Symptom::SignificantIrritation],
     };
-    let after =
-        schedule_products(default_protocol(), &profile, &products, &[check_in], &treated_at());
+    let after = schedule_products(
+        default_protocol(),
+        &profile,
+        &products,
+        &[check_in],
+        &treated_at(),
+    );
     assert_eq!(after.pauses.len(), 1);
     assert!(after.pauses[0].reason.contains("significant irritation"));
     assert_eq!(after.pauses[0].until_hours, Hours(148));
@@ -181,22 +211,53 @@ fn routines_are_in_order_with_sunscreen_every_morning_and_actives_apart() {
     let profile = Profile::default();
     let products = checked(sample_shelf(), &profile);
     let schedule = schedule_products(default_protocol(), &profile, &products, &[], &treated_at());
-    let day1 = build_routine(default_protocol(), &profile, &products, &schedule, &treated_at(), 1);
+    let day1 = build_routine(
+        default_protocol(),
+        &profile,
+        &products,
+        &schedule,
+        &treated_at(),
+        1,
+    );
     assert_eq!(day1.date, "2026-11-26");
     assert_eq!(day1.am.last().unwrap().step, StepKind::Sunscreen);
-    assert!(day1.am.iter().any(|i| i.product.as_deref() == Some("HA Serum")));
-    assert!(day1.am[0].text.contains("lukewarm water"), "{:?}", day1.am[0]);
+    assert!(
+        day1.am
+            .iter()
+            .any(|i| i.product.as_deref() == Some("HA Serum"))
+    );
+    assert!(
+        day1.am[0].text.contains("lukewarm water"),
+        "{:?}",
+        day1.am[0]
+    );
     assert!(day1.pm.iter().all(|i| i.step != StepKind::Sunscreen));
-    let day3 = build_routine(default_protocol(), &profile, &products, &schedule, &treated_at(), 3);
+    let day3 = build_routine(
+        default_protocol(),
+        &profile,
+        &products,
+        &schedule,
+        &treated_at(),
+        3,
+    );
     assert_eq!(day3.am[0].product.as_deref(), Some("Gentle Wash"));
     let retinol_day = entry(&schedule, "Night Retinol").from_hours.day();
-    let apart_until = default_protocol().reintroduction.retinoid_and_acid_apart_until;
+    let apart_until = default_protocol()
+        .reintroduction
+        .retinoid_and_acid_apart_until;
     let days: Vec<u32> = (retinol_day..retinol_day + 4)
         .filter(|d| Hours::start_of_day(*d) < apart_until)
         .collect();
     assert!(!days.is_empty());
     for day in days {
-        let r = build_routine(default_protocol(), &profile, &products, &schedule, &treated_at(), day);
+        let r = build_routine(
+            default_protocol(),
+            &profile,
+            &products,
+            &schedule,
+            &treated_at(),
+            day,
+        );
         let names: Vec<&str> = r.pm.iter().filter_map(|i| i.product.as_deref()).collect();
         assert!(
             !(names.contains(&"Night Retinol") && names.contains(&"Glow Toner")),
@@ -209,14 +270,29 @@ fn routines_are_in_order_with_sunscreen_every_morning_and_actives_apart() {
 #[test]
 fn the_default_catalog_is_valid_and_never_claims_an_unchecked_product_safe() {
     let catalog = default_catalog();
-    assert!(catalog.products.iter().any(|p| p.name == "Copper + HA Mist"));
+    assert!(
+        catalog
+            .products
+            .iter()
+            .any(|p| p.name == "Copper + HA Mist")
+    );
     let profile = Profile::default();
     let checker = Checker::new(KnowledgeBase::embedded(), default_protocol(), &profile);
     let picks = recommend_products(catalog, &checker, default_protocol(), &profile, Hours(0));
     assert!(picks.iter().all(|p| p.status != PickStatus::Recommended));
-    let gel = picks.iter().find(|p| p.entry.id == "mdpen-growth-factor-gel").unwrap();
-    assert!(matches!(gel.status, PickStatus::HeldBack { .. }), "{:?}", gel.status);
-    let serum = picks.iter().find(|p| p.entry.id == "mdpen-pure-ha-serum").unwrap();
+    let gel = picks
+        .iter()
+        .find(|p| p.entry.id == "mdpen-growth-factor-gel")
+        .unwrap();
+    assert!(
+        matches!(gel.status, PickStatus::HeldBack { .. }),
+        "{:?}",
+        gel.status
+    );
+    let serum = picks
+        .iter()
+        .find(|p| p.entry.id == "mdpen-pure-ha-serum")
+        .unwrap();
     assert_eq!(serum.status, PickStatus::IngredientListNotProvided);
 }
 
@@ -248,9 +324,17 @@ source = "guide.moisturizer"
     let picks = recommend_products(&catalog, &checker, default_protocol(), &profile, Hours(0));
     let ha = picks.iter().find(|p| p.entry.id == "ha").unwrap();
     assert_eq!(ha.status, PickStatus::Recommended);
-    assert!(ha.why[0].starts_with("Brings hyaluronic_acid"), "{:?}", ha.why);
+    assert!(
+        ha.why[0].starts_with("Brings hyaluronic_acid"),
+        "{:?}",
+        ha.why
+    );
     let rich = picks.iter().find(|p| p.entry.id == "rich").unwrap();
-    assert!(matches!(rich.status, PickStatus::HeldBack { .. }), "{:?}", rich.status);
+    assert!(
+        matches!(rich.status, PickStatus::HeldBack { .. }),
+        "{:?}",
+        rich.status
+    );
     assert!(load_catalog("[[products]]\nid = \"x\"\nname = \"X\"\ntype = \"serum\"\nwhy = \"-\"\nsource = \"nowhere\"\n", default_protocol()).is_err());
 }
 
@@ -261,7 +345,10 @@ fn schedule_entries_become_calendar_events() {
     let schedule = schedule_products(default_protocol(), &profile, &products, &[], &treated_at());
     let events = schedule.calendar_events();
     assert!(events.iter().any(|e| e.id == "product-p7"));
-    assert!(events.iter().all(|e| e.id != "product-p2"), "usable from the start: no event");
+    assert!(
+        events.iter().all(|e| e.id != "product-p2"),
+        "usable from the start: no event"
+    );
 }
 
 fn arb_product() -> impl Strategy<Value = (ShelfProductType, Vec<Category>, u32, bool)> {
