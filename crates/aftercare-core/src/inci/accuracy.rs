@@ -139,6 +139,10 @@ pub struct AccuracyReport {
     pub products: usize,
     /// The scores, by category.
     pub scores: BTreeMap<Category, CategoryScore>,
+    /// `fragrance_allergen` counting only the classic 26 allergens (Directive 2003/15/EC), the
+    /// list the public sample was labelled with; the knowledge base also knows the 2023
+    /// extension, which the labels do not count.
+    pub classic_allergens: CategoryScore,
     /// Every disagreement, in product order.
     pub disagreements: Vec<Disagreement>,
 }
@@ -226,6 +230,10 @@ fn score_product(
                     confirmed[index].push(category);
                 }
             }
+            if category == Category::FragranceAllergen {
+                report.classic_allergens.labelled += 1;
+                report.classic_allergens.found += usize::from(found);
+            }
             if found {
                 score.found += 1;
             } else {
@@ -239,6 +247,18 @@ fn score_product(
         }
     }
     for (index, ingredient) in check.ingredients.iter().enumerate() {
+        let classic = ingredient.categories.contains(Category::FragranceAllergen)
+            && ingredient.part().known.as_ref().is_some_and(|k| {
+                k.facts
+                    .iter()
+                    .any(|f| f.category == Category::FragranceAllergen && f.classic_eu26)
+            });
+        if classic {
+            report.classic_allergens.predicted += 1;
+            if confirmed[index].contains(&Category::FragranceAllergen) {
+                report.classic_allergens.correct += 1;
+            }
+        }
         for category in ingredient.categories.iter() {
             let score = report.scores.entry(category).or_default();
             score.predicted += 1;
@@ -319,6 +339,20 @@ impl fmt::Display for AccuracyReport {
                 percent(score.precision()),
                 percent(score.recall())
             )?;
+            if *category == Category::FragranceAllergen {
+                let score = self.classic_allergens;
+                writeln!(
+                    f,
+                    "{:<20} {:>8} {:>6} {:>9} {:>8} {:>9} {:>7}",
+                    "  of which EU 26",
+                    score.labelled,
+                    score.found,
+                    score.predicted,
+                    score.correct,
+                    percent(score.precision()),
+                    percent(score.recall())
+                )?;
+            }
         }
         if !self.disagreements.is_empty() {
             writeln!(f, "\nDisagreements with the labels:")?;

@@ -406,7 +406,8 @@ impl IngredientCheck<'_> {
     /// The matched part.
     pub fn part(&self) -> &MatchedPart {
         // `part` always indexes `matched.parts` (they are built together in `check_with`).
-        &self.matched.parts[self.part]
+        let last = self.matched.parts.len().saturating_sub(1);
+        &self.matched.parts[self.part.min(last)]
     }
 }
 
@@ -1404,5 +1405,353 @@ fn known_source(known: &crate::inci::matching::Known) -> &'static str {
         Some(fact) => fact.source,
         None if known.cosing_ref.is_some() => COSING_ATTRIBUTION,
         None => "The curated ingredient knowledge base (data/ingredients/).",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::protocol::default_protocol;
+
+    fn checker(skin: &[SkinType]) -> Checker<'static> {
+        let profile = Profile {
+            skin: skin.to_vec(),
+            ..Profile::default()
+        };
+        Checker::new(KnowledgeBase::embedded(), default_protocol(), &profile)
+    }
+
+    fn at(hours: u32, text: &str) -> ProductCheck<'static> {
+        static CHECKER: std::sync::OnceLock<Checker<'static>> = std::sync::OnceLock::new();
+        let checker = CHECKER.get_or_init(|| checker(&[]));
+        let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+        checker
+            .check(text, &Product::default(), &CheckTime::hours(Hours(hours)))
+            .expect("a valid list")
+    }
+
+    fn status(check: &ProductCheck<'_>, input: &str) -> Status {
+        check
+            .ingredients
+            .iter()
+            .find(|i| check.input(i) == input)
+            .map(|i| i.ruling.status)
+            .unwrap_or_else(|| panic!("no {input}"))
+    }
+
+    #[test]
+    fn paused_and_irritant_categories_wait_until_their_end() {
+        for hours in [0, 47, 167] {
+            let check = at(hours, "Water, Retinol, Alcohol Denat., Parfum");
+            assert_eq!(check.verdict, Verdict::Wait, "{hours}");
+            assert_eq!(check.usable_from_hours, Some(Hours(168)));
+            assert_eq!(status(&check, "Retinol"), Status::Wait);
+            assert_eq!(status(&check, "Alcohol Denat."), Status::Wait);
+            assert_eq!(status(&check, "Water"), Status::Ok);
+        }
+        let check = at(168, "Water, Retinol, Alcohol Denat., Parfum");
+        assert_eq!(check.verdict, Verdict::Ok);
+        assert_eq!(check.usable_from_hours, None);
+    }
+
+    #[test]
+    fn peptides_wait_then_are_possible_then_recommended() {
+        let text = "Water, Palmitoyl Tripeptide-1";
+        let check = at(47, text);
+        assert_eq!(status(&check, "Palmitoyl Tripeptide-1"), Status::Wait);
+        assert_eq!(check.usable_from_hours, Some(Hours(48)));
+        assert_eq!(check.better_from_hours, Some(Hours(168)));
+        let check = at(48, text);
+        assert_eq!(check.verdict, Verdict::Caution);
+        assert_eq!(check.usable_from_hours, None);
+        assert_eq!(check.better_from_hours, Some(Hours(168)));
+        let check = at(168, text);
+        assert_eq!(status(&check, "Palmitoyl Tripeptide-1"), Status::Recommended);
+        assert_eq!(check.verdict, Verdict::Ok);
+        assert_eq!(check.better_from_hours, None);
+    }
+
+    #[test]
+    fn helpful_ingredients_are_recommended_from_the_start() {
+        let check = at(0, "Sodium Hyaluronate, Aloe Barbadensis Leaf Juice, Tocopherol");
+        assert!(
+            check
+                .ingredients
+                .iter()
+                .all(|i| i.ruling.status == Status::Recommended)
+        );
+        assert_eq!(check.verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn unknown_is_never_fine_and_wait_comes_first() {
+        let check = at(200, "Water, Zzqx Blorb Extract");
+        assert_eq!(status(&check, "Zzqx Blorb Extract"), Status::Unknown);
+        assert_eq!(check.verdict, Verdict::Unknown);
+        let check = at(10, "Retinol, Zzqx Blorb Extract");
+        assert_eq!(check.verdict, Verdict::Wait);
+    }
+
+    #[test]
+    fn comedogenic_is_a_caution_only_for_oily_or_acne_prone_skin() {
+        let text = "Water, Isopropyl Myristate";
+        for (skin, expected) in [
+            (vec![], Verdict::Ok),
+            (vec![SkinType::Dry], Verdict::Ok),
+            (vec![SkinType::Oily], Verdict::Caution),
+            (vec![SkinType::AcneProne, SkinType::Sensitive], Verdict::Caution),
+        ] {
+            let checker = checker(&skin);
+            let check = checker
+                .check(text, &Product::default(), &CheckTime::hours(Hours(200)))
+                .unwrap();
+            assert_eq!(check.verdict, expected, "{skin:?}");
+            assert!(check.categories.contains(Category::Comedogenic));
+        }
+    }
+
+    #[test]
+    fn scrub_particles_depend_on_the_product() {
+        let checker = checker(&[]);
+        let text = "Water, Juglans Regia (Walnut) Shell Powder";
+        let time = CheckTime::hours(Hours(50));
+        let verdict = |product: Product<'_>| checker.check(text, &product, &time).unwrap().verdict;
+        let typed = |t| Product {
+            product_type: Some(t),
+            name: None,
+        };
+        assert_eq!(verdict(typed(ProductType::Exfoliant)), Verdict::Wait);
+        assert_eq!(verdict(typed(ProductType::Scrub)), Verdict::Wait);
+        assert_eq!(verdict(typed(ProductType::Moisturizer)), Verdict::Ok);
+        assert_eq!(verdict(Product::default()), Verdict::Caution);
+        let named = Product {
+            product_type: Some(ProductType::Cleanser),
+            name: Some("Gentle Exfoliating Cleanser"),
+        };
+        assert_eq!(verdict(named), Verdict::Wait);
+    }
+
+    #[test]
+    fn mineral_filters_count_only_as_the_declared_active() {
+        let checker = checker(&[]);
+        let time = CheckTime::hours(Hours(0));
+        let mineral = |text: &str, product: Product<'_>| {
+            checker
+                .check(text, &product, &time)
+                .unwrap()
+                .categories
+                .contains(Category::MineralUvFilter)
+        };
+        let sunscreen = Product {
+            product_type: Some(ProductType::Sunscreen),
+            name: None,
+        };
+        assert!(mineral("Zinc Oxide 20%, Water", Product::default()));
+        assert!(mineral(
+            "Active ingredients: Titanium Dioxide 5%. Inactive ingredients: Water",
+            Product::default()
+        ));
+        assert!(mineral("Water, Zinc Oxide, Glycerin", sunscreen));
+        assert!(!mineral("Water, Titanium Dioxide (CI 77891)", sunscreen));
+        assert!(!mineral(
+            "Octocrylene 10%, Water, Titanium Dioxide",
+            sunscreen
+        ));
+        assert!(!mineral(
+            "Water, Titanium Dioxide",
+            Product {
+                product_type: Some(ProductType::Makeup),
+                name: None,
+            }
+        ));
+        assert!(!mineral(
+            "Water, Glycerin. May contain: Titanium Dioxide",
+            sunscreen
+        ));
+    }
+
+    #[test]
+    fn product_rules_follow_the_product_type() {
+        let checker = checker(&[]);
+        let makeup = Product {
+            product_type: Some(ProductType::Makeup),
+            name: None,
+        };
+        let text = "Water, Glycerin";
+        let check = |h| checker.check(text, &makeup, &CheckTime::hours(Hours(h))).unwrap();
+        let early = check(23);
+        assert_eq!(early.verdict, Verdict::Wait);
+        assert_eq!(early.usable_from_hours, Some(Hours(24)));
+        assert_eq!(early.better_from_hours, Some(Hours(48)));
+        assert_eq!(check(24).verdict, Verdict::Caution);
+        assert_eq!(check(48).verdict, Verdict::Ok);
+        let cleanser = Product {
+            product_type: Some(ProductType::Cleanser),
+            name: None,
+        };
+        let check = checker
+            .check(text, &cleanser, &CheckTime::hours(Hours(47)))
+            .unwrap();
+        assert_eq!(check.usable_from_hours, Some(Hours(48)));
+    }
+
+    #[test]
+    fn without_a_time_the_timeline_covers_the_recovery() {
+        let checker = checker(&[]);
+        let check = checker
+            .check(
+                "Water, Retinol, Palmitoyl Tripeptide-1",
+                &Product::default(),
+                &CheckTime::WHOLE_RECOVERY,
+            )
+            .unwrap();
+        assert!(!check.time_given);
+        let summary: Vec<(u32, Option<u32>, Verdict)> = check
+            .timeline
+            .iter()
+            .map(|s| (s.from_hours.0, s.until_hours.map(|h| h.0), s.verdict))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![(0, Some(168), Verdict::Wait), (168, None, Verdict::Ok)]
+        );
+        assert_eq!(check.timeline[0].on_hold, vec!["retinoid", "peptide"]);
+        let check = checker
+            .check("Water, Retinol", &Product::default(), &CheckTime::hours(Hours(3)))
+            .unwrap();
+        assert!(check.timeline.is_empty());
+    }
+
+    #[test]
+    fn times_come_from_hours_days_or_instants() {
+        assert_eq!(CheckTime::day(3).unwrap().hours, Some(Hours(48)));
+        assert_eq!(CheckTime::day(0), Err(CheckError::DayZero));
+        let treated = crate::instant::parse_instant("2026-11-26T15:00:00+01:00", None).unwrap();
+        let at: Timestamp = "2026-11-28T18:59:59+01:00".parse().unwrap();
+        let time = CheckTime::between(treated.clone(), at).unwrap();
+        assert_eq!(time.hours, Some(Hours(51)));
+        let before: Timestamp = "2026-11-26T14:00:00+01:00".parse().unwrap();
+        assert_eq!(
+            CheckTime::between(treated, before),
+            Err(CheckError::BeforeTreatment)
+        );
+    }
+
+    #[test]
+    fn input_that_is_not_a_list_is_refused() {
+        let checker = checker(&[]);
+        let refuse = |text: &str| {
+            checker
+                .check(text, &Product::default(), &CheckTime::WHOLE_RECOVERY)
+                .err()
+        };
+        assert_eq!(refuse(""), Some(CheckError::Empty));
+        assert_eq!(refuse(" \n\t "), Some(CheckError::Empty));
+        assert_eq!(refuse("Water\u{0}Glycerin"), Some(CheckError::Binary));
+        assert_eq!(refuse("Water\u{85}Glycerin"), Some(CheckError::Binary));
+        assert_eq!(refuse("12, 34; 56."), Some(CheckError::NoIngredients));
+        assert_eq!(
+            refuse(&"Water, ".repeat(MAX_INPUT_BYTES / 7 + 1)),
+            Some(CheckError::TooLarge)
+        );
+        assert_eq!(refuse("Water,\r\nGlycerin\u{0B}"), None);
+    }
+
+    #[test]
+    fn json_has_the_contract_fields() {
+        let check = at(52, "Water, Retinol");
+        let value = serde_json::to_value(&check).unwrap();
+        for key in [
+            "verdict",
+            "usable_from_hours",
+            "categories",
+            "ingredients",
+            "hours_since_treatment",
+        ] {
+            assert!(value.get(key).is_some(), "{key}");
+        }
+        assert!(value.get("usable_from").is_none());
+        let retinol = &value["ingredients"][1];
+        for key in [
+            "input",
+            "name",
+            "categories",
+            "status",
+            "until_hours",
+            "reason",
+            "source",
+        ] {
+            assert!(retinol.get(key).is_some(), "{key}");
+        }
+        assert_eq!(retinol["status"], "wait");
+        assert_eq!(value["categories"], serde_json::json!(["retinoid"]));
+    }
+
+    #[test]
+    fn category_sets_iterate_in_contract_order() {
+        let set: CategorySet = [Category::Comedogenic, Category::Retinoid, Category::Aloe]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            vec![Category::Retinoid, Category::Aloe, Category::Comedogenic]
+        );
+        assert_eq!(set.len(), 3);
+        assert!(CategorySet::EMPTY.is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Whatever the text and the hour: no panic, and the verdict agrees with the statuses.
+        #[test]
+        fn verdicts_agree_with_the_statuses(text in "\\PC{0,200}", hours in 0u32..400) {
+            let checker = checker(&[SkinType::Oily]);
+            let Ok(check) = checker.check(&text, &Product::default(), &CheckTime::hours(Hours(hours))) else {
+                return Ok(());
+            };
+            let any = |s: Status| check.ingredients.iter().any(|i| i.ruling.status == s);
+            let expected = if any(Status::Wait) {
+                Verdict::Wait
+            } else if any(Status::Unknown) {
+                Verdict::Unknown
+            } else if any(Status::Caution) {
+                Verdict::Caution
+            } else {
+                Verdict::Ok
+            };
+            prop_assert_eq!(check.verdict, expected);
+            prop_assert_eq!(check.verdict == Verdict::Wait, check.usable_from_hours.is_some());
+            if let Some(from) = check.usable_from_hours {
+                prop_assert!(from > Hours(hours));
+            }
+            for ingredient in &check.ingredients {
+                prop_assert_eq!(
+                    ingredient.part().known.is_none(),
+                    ingredient.ruling.status == Status::Unknown
+                );
+            }
+        }
+
+        /// The wait ends when `usable_from_hours` says: checked again then, nothing waits.
+        #[test]
+        fn usable_from_is_when_the_wait_ends(pick in proptest::collection::vec(0usize..12, 1..8), hours in 0u32..200) {
+            const NAMES: [&str; 12] = [
+                "Retinol", "Glycolic Acid", "Parfum", "Limonene", "Sodium Hyaluronate",
+                "Palmitoyl Tripeptide-1", "Water", "Alcohol Denat.", "Zinc Oxide 10%",
+                "Copper Tripeptide-1", "Isopropyl Myristate", "Niacinamide",
+            ];
+            let text = pick.iter().map(|&i| NAMES[i]).collect::<Vec<_>>().join(", ");
+            let checker = checker(&[]);
+            let check = checker.check(&text, &Product::default(), &CheckTime::hours(Hours(hours))).unwrap();
+            if let Some(from) = check.usable_from_hours {
+                let later = checker.check(&text, &Product::default(), &CheckTime::hours(from)).unwrap();
+                prop_assert_ne!(later.verdict, Verdict::Wait);
+                let before = checker.check(&text, &Product::default(), &CheckTime::hours(Hours(from.0 - 1))).unwrap();
+                prop_assert_eq!(before.verdict, Verdict::Wait);
+            }
+        }
     }
 }

@@ -1,8 +1,6 @@
 //! Unit and property tests of the shelf: validation, the schedule's rules, the routine and the
 //! catalog, on the default protocol and the real ingredient checker.
 
-#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
-
 use jiff::ZonedDateTime;
 use proptest::prelude::*;
 
