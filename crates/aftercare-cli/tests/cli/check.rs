@@ -104,7 +104,9 @@ fn a_treatment_time_gives_usable_from_as_an_instant() {
         .stdout(predicate::str::starts_with(
             "WAIT: not now. Fine from Thu 3 Dec, 15:00",
         ))
-        .stdout(predicate::str::contains("Checked for 52 hours after treatment (day 3, Sat 28 Nov, 19:00)"));
+        .stdout(predicate::str::contains(
+            "Checked for 52 hours after treatment (day 3, Sat 28 Nov, 19:00)",
+        ));
 }
 
 #[test]
@@ -190,7 +192,9 @@ fn without_a_time_the_answer_covers_the_whole_recovery() {
         .args(["check", "Water, Retinol"])
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("WAIT: not right after treatment."))
+        .stdout(predicate::str::starts_with(
+            "WAIT: not right after treatment.",
+        ))
         .stdout(predicate::str::contains("Over the recovery:"));
 }
 
@@ -270,8 +274,8 @@ fn a_catalog_gives_one_line_per_product_and_skips_a_bad_line() {
 
 #[test]
 fn the_report_scores_a_labelled_file() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/products-public.jsonl");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/products-public.jsonl");
     aftercare()
         .args(["check", "--report"])
         .arg(sample)

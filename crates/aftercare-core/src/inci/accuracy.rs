@@ -357,12 +357,14 @@ impl fmt::Display for AccuracyReport {
         if !self.disagreements.is_empty() {
             writeln!(f, "\nDisagreements with the labels:")?;
             for d in &self.disagreements {
-                let kind = if d.missed {
-                    "missed"
-                } else {
-                    "not labelled"
-                };
-                writeln!(f, "  {} {:<20} {kind}: {}", d.product, d.category.id(), d.text)?;
+                let kind = if d.missed { "missed" } else { "not labelled" };
+                writeln!(
+                    f,
+                    "  {} {:<20} {kind}: {}",
+                    d.product,
+                    d.category.id(),
+                    d.text
+                )?;
             }
         }
         Ok(())

@@ -475,7 +475,6 @@ impl ProductCheck<'_> {
         &self.parsed.ingredients[ingredient.item]
     }
 
-
     /// The ingredient's text as printed: the cleaned item, or the part of it that was split off.
     pub fn input<'s>(&'s self, ingredient: &IngredientCheck<'_>) -> &'s str {
         let item = self.item(ingredient);
@@ -922,9 +921,7 @@ fn summarise<'p>(
             (
                 Status::Wait | Status::Caution,
                 Decision::Restriction { .. } | Decision::ProductRule { .. },
-            ) => {
-                ruling.better_from.or(ruling.until)
-            }
+            ) => ruling.better_from.or(ruling.until),
             _ => None,
         };
         better_from = better_from.max(preferred);
@@ -1055,7 +1052,8 @@ fn validate_text(text: &str) -> Result<(), CheckError> {
     let c0 = bytes.iter().fold(false, |found, &b| {
         found | ((b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F)
     });
-    let binary = c0 || (!text.is_ascii() && text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
+    let binary =
+        c0 || (!text.is_ascii() && text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
     if binary {
         return Err(CheckError::Binary);
     }
@@ -1128,7 +1126,10 @@ pub fn match_note(part: &MatchedPart) -> Cow<'static, str> {
         MatchedBy::Exact => "The exact INCI name.".to_owned(),
         MatchedBy::Synonym => format!("Another name for {}.", known_as()),
         MatchedBy::WithoutBrackets => {
-            format!("Matched as {} (the bracketed text is a common name).", known_as())
+            format!(
+                "Matched as {} (the bracketed text is a common name).",
+                known_as()
+            )
         }
         MatchedBy::SlashSynonym => {
             let mut names = vec![known_as()];
@@ -1150,9 +1151,7 @@ pub fn match_note(part: &MatchedPart) -> Cow<'static, str> {
     };
     let split = match part.split {
         Some(Split::Blend) => "Part of a blend printed as one item. ",
-        Some(Split::RunTogether) => {
-            "Printed run together with another name, without a separator. "
-        }
+        Some(Split::RunTogether) => "Printed run together with another name, without a separator. ",
         None => return Cow::Owned(note),
     };
     Cow::Owned(format!("{split}{note}"))
@@ -1266,7 +1265,10 @@ impl Serialize for ProductCheck<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let known_time = self.treated_at.is_some();
         let instant = |h: Option<Hours>| {
-            known_time.then(|| h.and_then(|h| self.instant(h)).map(|at| format_rfc3339(&at)))
+            known_time.then(|| {
+                h.and_then(|h| self.instant(h))
+                    .map(|at| format_rfc3339(&at))
+            })
         };
         let ingredients = self
             .ingredients
@@ -1325,7 +1327,10 @@ impl Serialize for ProductCheck<'_> {
                     until_hours: ingredient.ruling.until,
                     better_from_hours: ingredient.ruling.better_from,
                     reason: ingredient.ruling.reason(),
-                    source: ingredient.ruling.source().or_else(|| known.map(known_source)),
+                    source: ingredient
+                        .ruling
+                        .source()
+                        .or_else(|| known.map(known_source)),
                     matched_by: part.matched_by,
                     match_note: match_note(part),
                     also_known_as: known.map(|k| k.also.as_slice()).unwrap_or_default(),
@@ -1468,14 +1473,20 @@ mod tests {
         assert_eq!(check.usable_from_hours, None);
         assert_eq!(check.better_from_hours, Some(Hours(168)));
         let check = at(168, text);
-        assert_eq!(status(&check, "Palmitoyl Tripeptide-1"), Status::Recommended);
+        assert_eq!(
+            status(&check, "Palmitoyl Tripeptide-1"),
+            Status::Recommended
+        );
         assert_eq!(check.verdict, Verdict::Ok);
         assert_eq!(check.better_from_hours, None);
     }
 
     #[test]
     fn helpful_ingredients_are_recommended_from_the_start() {
-        let check = at(0, "Sodium Hyaluronate, Aloe Barbadensis Leaf Juice, Tocopherol");
+        let check = at(
+            0,
+            "Sodium Hyaluronate, Aloe Barbadensis Leaf Juice, Tocopherol",
+        );
         assert!(
             check
                 .ingredients
@@ -1501,7 +1512,10 @@ mod tests {
             (vec![], Verdict::Ok),
             (vec![SkinType::Dry], Verdict::Ok),
             (vec![SkinType::Oily], Verdict::Caution),
-            (vec![SkinType::AcneProne, SkinType::Sensitive], Verdict::Caution),
+            (
+                vec![SkinType::AcneProne, SkinType::Sensitive],
+                Verdict::Caution,
+            ),
         ] {
             let checker = checker(&skin);
             let check = checker
@@ -1580,7 +1594,11 @@ mod tests {
             name: None,
         };
         let text = "Water, Glycerin";
-        let check = |h| checker.check(text, &makeup, &CheckTime::hours(Hours(h))).unwrap();
+        let check = |h| {
+            checker
+                .check(text, &makeup, &CheckTime::hours(Hours(h)))
+                .unwrap()
+        };
         let early = check(23);
         assert_eq!(early.verdict, Verdict::Wait);
         assert_eq!(early.usable_from_hours, Some(Hours(24)));
@@ -1615,11 +1633,21 @@ mod tests {
             .collect();
         assert_eq!(
             summary,
-            vec![(0, Some(168), Verdict::Wait), (168, None, Verdict::Ok)]
+            vec![
+                (0, Some(48), Verdict::Wait),
+                (48, Some(168), Verdict::Wait),
+                (168, None, Verdict::Ok)
+            ]
         );
         assert_eq!(check.timeline[0].on_hold, vec!["retinoid", "peptide"]);
+        assert_eq!(check.timeline[1].on_hold, vec!["retinoid"]);
+        assert!(check.timeline[2].on_hold.is_empty());
         let check = checker
-            .check("Water, Retinol", &Product::default(), &CheckTime::hours(Hours(3)))
+            .check(
+                "Water, Retinol",
+                &Product::default(),
+                &CheckTime::hours(Hours(3)),
+            )
             .unwrap();
         assert!(check.timeline.is_empty());
     }

@@ -41,7 +41,9 @@ use serde::Serialize;
 use crate::{
     category::Category,
     inci::{
-        kb::{CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, normalize_inci_name},
+        kb::{
+            CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, normalize_inci_name,
+        },
         suggest::{Suggestion, suggest},
     },
 };
@@ -172,11 +174,17 @@ impl Known {
             }
         }
         for exclusion in other.exclusions {
-            if !self.exclusions.iter().any(|x| x.category == exclusion.category) {
+            if !self
+                .exclusions
+                .iter()
+                .any(|x| x.category == exclusion.category)
+            {
                 self.exclusions.push(exclusion);
             }
         }
-        if self.comedogenic.is_none_or(|c| other.comedogenic.is_some_and(|o| o.rating > c.rating))
+        if self
+            .comedogenic
+            .is_none_or(|c| other.comedogenic.is_some_and(|o| o.rating > c.rating))
             && other.comedogenic.is_some()
         {
             self.comedogenic = other.comedogenic;

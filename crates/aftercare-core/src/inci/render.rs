@@ -9,9 +9,7 @@ use std::fmt::Write as _;
 
 use crate::{
     Hours,
-    inci::analyze::{
-        Decision, IngredientCheck, ProductCheck, Status, TimelineSegment, Verdict,
-    },
+    inci::analyze::{Decision, IngredientCheck, ProductCheck, Status, TimelineSegment, Verdict},
     instant::format_local,
 };
 

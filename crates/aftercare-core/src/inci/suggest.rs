@@ -105,10 +105,7 @@ pub fn suggest(kb: &KnowledgeBase, normalized: &str) -> Vec<Suggestion> {
             let entry = kb.lookup(name);
             Suggestion {
                 name,
-                canonical: entry
-                    .as_ref()
-                    .filter(|e| e.name != name)
-                    .map(|e| e.name),
+                canonical: entry.as_ref().filter(|e| e.name != name).map(|e| e.name),
                 distance,
                 categories: entry
                     .map(|e| e.category_ids().collect())
