@@ -163,10 +163,10 @@ impl Known {
     /// Adds the facts of another name of the same ingredient (a slash synonym), without
     /// duplicating a category.
     fn merge(&mut self, other: Known) {
-        if other.name != self.name {
-            if let Cow::Borrowed(name) = other.name {
-                self.also.push(name);
-            }
+        if other.name != self.name
+            && let Cow::Borrowed(name) = other.name
+        {
+            self.also.push(name);
         }
         for fact in other.facts {
             if !self.facts.iter().any(|f| f.category == fact.category) {
@@ -182,12 +182,10 @@ impl Known {
                 self.exclusions.push(exclusion);
             }
         }
-        if self
-            .comedogenic
-            .is_none_or(|c| other.comedogenic.is_some_and(|o| o.rating > c.rating))
-            && other.comedogenic.is_some()
+        if let Some(rating) = other.comedogenic
+            && self.comedogenic.is_none_or(|c| rating.rating > c.rating)
         {
-            self.comedogenic = other.comedogenic;
+            self.comedogenic = Some(rating);
         }
         if self.cosing_ref.is_none() {
             self.cosing_ref = other.cosing_ref;

@@ -8,7 +8,8 @@
 //! - Sunscreen every morning ("Protect Your Skin with Broad-Spectrum SPF"): when no sunscreen on
 //!   the shelf is usable yet and the phase has none either, a mineral SPF 30+ step is added.
 //! - Until `retinoid_and_acid_apart_until`, a retinoid product and a different exfoliating-acid
-//!   product (AHA, BHA, PHA) never share a day: odd days keep the retinoid, even days the acid.
+//!   product (AHA, BHA, PHA) never share a day: odd days keep the retinoid-only products, even
+//!   days the acid-only ones; a product holding both waits until the rule ends.
 //!
 //! What does not belong here: when products come back (`schedule.rs`).
 
@@ -96,12 +97,17 @@ pub fn build_routine(
                 .iter()
                 .any(|c| p.facts.categories.contains(c))
         };
-        let has_retinoid = today.iter().any(|p| retinoid(p));
-        let has_acid = today.iter().any(|p| acid(p));
-        if has_retinoid && has_acid {
+        // A conflict is a retinoid in one product and an acid in a different one.
+        let conflict = today
+            .iter()
+            .enumerate()
+            .any(|(i, a)| retinoid(a) && today.iter().enumerate().any(|(j, b)| i != j && acid(b)));
+        if conflict {
+            // Retinoid days keep the retinoid-only products, acid days the acid-only ones; a
+            // product holding both waits until the rule ends.
             let keep_retinoid = day % 2 == 1;
             today.retain(|p| {
-                let keep = if keep_retinoid { !acid(p) || retinoid(p) } else { !retinoid(p) || acid(p) };
+                let keep = if keep_retinoid { !acid(p) } else { !retinoid(p) };
                 if !keep {
                     notes.push(format!(
                         "Not today: {}. A retinoid and an exfoliating acid don't go on the same evening in the first weeks back; alternate days. ({})",

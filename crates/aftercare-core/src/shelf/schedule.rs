@@ -300,7 +300,6 @@ pub fn schedule_products(
     let mut pauses = Vec::new();
     for check_in in flagged {
         let until = Hours(check_in.at.0.saturating_add(reintro.pause_after_flag.0));
-        let pause_index = pauses.len();
         for draft in placed.iter_mut().filter(|d| d.at >= check_in.at) {
             draft.at = draft.at.max(until);
         }
@@ -323,7 +322,6 @@ pub fn schedule_products(
             until: until_at,
             source: reintro.pause_source.citation.clone(),
         });
-        debug_assert_eq!(pauses.len(), pause_index + 1);
     }
 
     let mut order = 0usize;
