@@ -30,12 +30,13 @@ fn check_json(args: &[&str]) -> serde_json::Value {
 }
 
 fn ingredient<'v>(value: &'v serde_json::Value, input: &str) -> &'v serde_json::Value {
-    value["ingredients"]
+    let found = value["ingredients"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["input"] == input)
-        .unwrap_or_else(|| panic!("no ingredient {input} in {value}"))
+        .find(|i| i["input"] == input);
+    assert!(found.is_some(), "no ingredient {input} in {value}");
+    found.unwrap()
 }
 
 const SERUM: &str = "Aqua/Water/Eau, Glycerin, Retinol, Sodium Hyaluronate, Parfum (Fragrance), \

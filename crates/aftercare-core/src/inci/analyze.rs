@@ -29,14 +29,14 @@
 use std::{borrow::Cow, ops::Range, sync::Arc};
 
 use jiff::{Timestamp, ZonedDateTime};
-use serde::{Serialize, Serializer, ser::SerializeSeq};
+use serde::{Serialize, Serializer};
 
 use crate::{
     Hours,
     category::Category,
     inci::{
-        kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase, Scope},
-        matching::{ItemMatch, MatchMemo, MatchedBy, MatchedPart, Split},
+        kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase},
+        matching::{ItemMatch, MatchMemo, MatchedBy, MatchedPart, PartSummary, Split},
         parse::{MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, parse_inci_list},
         suggest::Suggestion,
     },
@@ -44,6 +44,8 @@ use crate::{
     profile::{Profile, SkinType},
     protocol::{Protocol, Recommendation, Restriction, RestrictionKind, SkinCaution},
 };
+
+pub use crate::inci::matching::CategorySet;
 
 vocabulary! {
     /// The kind of product, as in the labelled sample (`shared/eval/README.md`) plus `scrub`.
@@ -192,77 +194,6 @@ pub enum CheckError {
     TooFarAfter,
 }
 
-/// A set of categories (at most one of each), listed in the order of CONTRACT §2.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct CategorySet(u32);
-
-impl CategorySet {
-    /// The empty set.
-    pub const EMPTY: CategorySet = CategorySet(0);
-
-    fn bit(category: Category) -> u32 {
-        1 << (category as u32)
-    }
-
-    /// Adds a category.
-    pub fn insert(&mut self, category: Category) {
-        self.0 |= Self::bit(category);
-    }
-
-    /// Whether a category is in the set.
-    pub fn contains(self, category: Category) -> bool {
-        self.0 & Self::bit(category) != 0
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// Every category of both sets.
-    pub fn union(self, other: CategorySet) -> CategorySet {
-        CategorySet(self.0 | other.0)
-    }
-
-    /// The categories, in the order of CONTRACT §2.
-    pub fn iter(self) -> impl Iterator<Item = Category> {
-        let mut bits = self.0;
-        std::iter::from_fn(move || {
-            if bits == 0 {
-                return None;
-            }
-            let index = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            Category::ALL.get(index).copied()
-        })
-    }
-
-    /// How many categories the set holds.
-    pub fn len(self) -> usize {
-        self.0.count_ones() as usize
-    }
-}
-
-impl FromIterator<Category> for CategorySet {
-    fn from_iter<I: IntoIterator<Item = Category>>(iter: I) -> Self {
-        let mut set = CategorySet::EMPTY;
-        for c in iter {
-            set.insert(c);
-        }
-        set
-    }
-}
-
-impl Serialize for CategorySet {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.len()))?;
-        for c in self.iter() {
-            seq.serialize_element(c.id())?;
-        }
-        seq.end()
-    }
-}
-
 /// The status of one ingredient (CONTRACT §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -394,6 +325,8 @@ pub struct IngredientCheck<'p> {
     pub span: Range<usize>,
     /// How the item was matched (shared with every list that prints the same text).
     pub matched: Arc<ItemMatch>,
+    /// The part's facts in compact form (see [`PartSummary`]).
+    pub summary: PartSummary,
     /// The categories that apply in this product.
     pub categories: CategorySet,
     /// Facts that did not apply in this product, and why.
@@ -585,35 +518,59 @@ impl<'p> Checker<'p> {
         if parsed.ingredients.is_empty() {
             return Err(CheckError::NoIngredients);
         }
-        let matches: Vec<Arc<ItemMatch>> = parsed
-            .ingredients
-            .iter()
-            .map(|item| memo.get(self.kb, &item.text))
-            .collect();
-        let context = ListContext::new(product, &parsed, &matches);
         let hours = time.hours.unwrap_or(Hours::ZERO);
-        let mut ingredients = Vec::with_capacity(matches.len());
-        for (index, (item, matched)) in parsed.ingredients.iter().zip(&matches).enumerate() {
+        // First pass: match every item (through the memo) and lay out its parts.
+        let mut ingredients = Vec::with_capacity(parsed.ingredients.len() + 4);
+        let mut actives_declared = false;
+        for (index, item) in parsed.ingredients.iter().enumerate() {
+            let (matched, first) = memo.get_with_summary(self.kb, &item.text);
+            let count = matched.parts.len();
+            let uv_filter = |summary: &PartSummary| {
+                let any = summary.any();
+                any.contains(Category::MineralUvFilter) || any.contains(Category::ChemicalUvFilter)
+            };
+            if count == 1 {
+                actives_declared |= item.section == Section::Active
+                    || (item.percent.is_some() && uv_filter(&first));
+                ingredients.push(IngredientCheck {
+                    item: index,
+                    part: 0,
+                    span: item.span.clone(),
+                    matched,
+                    summary: first,
+                    categories: CategorySet::EMPTY,
+                    notes: ContextNotes::default(),
+                    ruling: UNKNOWN_RULING,
+                });
+                continue;
+            }
             for (part_index, part) in matched.parts.iter().enumerate() {
-                let (categories, notes) = context.categories(item, part);
-                let span = if part.split.is_some() {
-                    locate(text, &item.span, &part.text)
-                } else {
-                    item.span.clone()
-                };
-                let mut ingredient = IngredientCheck {
+                actives_declared |= item.section == Section::Active
+                    || (item.percent.is_some() && uv_filter(&part.summary));
+                ingredients.push(IngredientCheck {
                     item: index,
                     part: part_index,
-                    span,
-                    matched: Arc::clone(matched),
-                    categories,
-                    notes,
+                    span: locate(text, &item.span, &part.text),
+                    matched: Arc::clone(&matched),
+                    summary: part.summary,
+                    categories: CategorySet::EMPTY,
+                    notes: ContextNotes::default(),
                     ruling: UNKNOWN_RULING,
-                };
-                ingredient.ruling =
-                    self.rule_ingredient(part, ingredient.categories, ingredient.notes, hours);
-                ingredients.push(ingredient);
+                });
             }
+        }
+        // Second pass: the categories in this product's context, then the statuses.
+        let context = ListContext {
+            scrub: product.is_scrub(),
+            sunscreen: product.is_sunscreen(),
+            actives_declared,
+        };
+        for ingredient in &mut ingredients {
+            let item = &parsed.ingredients[ingredient.item];
+            let (categories, notes) = context.categories(item, &ingredient.summary);
+            ingredient.ruling = self.rule_ingredient(&ingredient.summary, categories, notes, hours);
+            ingredient.categories = categories;
+            ingredient.notes = notes;
         }
         let product_rules: Vec<ProductRuleCheck<'a>> = product
             .product_type
@@ -670,14 +627,14 @@ impl<'p> Checker<'p> {
     /// `hours`.
     fn rule_ingredient(
         &self,
-        part: &MatchedPart,
+        summary: &PartSummary,
         categories: CategorySet,
         notes: ContextNotes,
         hours: Hours,
     ) -> Ruling<'p> {
-        let Some(known) = part.known.as_ref() else {
+        if !summary.known {
             return UNKNOWN_RULING;
-        };
+        }
         let mut best = Ruling {
             status: Status::Ok,
             until: None,
@@ -720,9 +677,9 @@ impl<'p> Checker<'p> {
         // threshold; any other flag category applies when the ingredient is in it.
         for caution in &self.cautions {
             let applies = if caution.category == Category::Comedogenic {
-                known
+                summary
                     .comedogenic
-                    .is_some_and(|c| c.rating >= caution.min_rating.unwrap_or(4))
+                    .is_some_and(|rating| rating >= caution.min_rating.unwrap_or(4))
             } else {
                 categories.contains(caution.category)
             };
@@ -733,7 +690,7 @@ impl<'p> Checker<'p> {
                     better_from: None,
                     decision: Decision::SkinCaution {
                         caution,
-                        rating: known.comedogenic.map(|c| c.rating),
+                        rating: summary.comedogenic,
                     },
                 });
             }
@@ -784,7 +741,7 @@ impl<'p> Checker<'p> {
             let rulings: Vec<Ruling<'p>> = check
                 .ingredients
                 .iter()
-                .map(|ing| self.rule_ingredient(ing.part(), ing.categories, ing.notes, from))
+                .map(|ing| self.rule_ingredient(&ing.summary, ing.categories, ing.notes, from))
                 .collect();
             let products: Vec<Ruling<'a>> = check
                 .product_rules
@@ -951,23 +908,6 @@ struct ListContext {
 }
 
 impl ListContext {
-    fn new(product: &Product<'_>, parsed: &ParsedList, matches: &[Arc<ItemMatch>]) -> ListContext {
-        let actives_declared = parsed.ingredients.iter().zip(matches).any(|(item, m)| {
-            item.section == Section::Active
-                || (item.percent.is_some()
-                    && m.parts.iter().any(|p| {
-                        p.known.as_ref().is_some_and(|k| {
-                            k.has(Category::MineralUvFilter) || k.has(Category::ChemicalUvFilter)
-                        })
-                    }))
-        });
-        ListContext {
-            scrub: product.is_scrub(),
-            sunscreen: product.is_sunscreen(),
-            actives_declared,
-        }
-    }
-
     /// Whether zinc oxide or titanium dioxide in this item is the declared sunscreen active.
     fn is_sunscreen_active(&self, item: &ParsedIngredient) -> bool {
         match item.section {
@@ -984,35 +924,22 @@ impl ListContext {
     fn categories(
         &self,
         item: &ParsedIngredient,
-        part: &MatchedPart,
+        summary: &PartSummary,
     ) -> (CategorySet, ContextNotes) {
-        let mut set = CategorySet::EMPTY;
+        let mut set = summary.always;
         let mut notes = ContextNotes::default();
-        let Some(known) = part.known.as_ref() else {
-            return (set, notes);
-        };
-        for fact in &known.facts {
-            let applies = match fact.scope {
-                Scope::Always => true,
-                Scope::ScrubOnly => match self.scrub {
-                    Some(true) => true,
-                    Some(false) => {
-                        notes.scrub_only_not_applied = true;
-                        false
-                    }
-                    None => {
-                        notes.scrub_unknown = true;
-                        false
-                    }
-                },
-                Scope::SunscreenActiveOnly => {
-                    let active = self.is_sunscreen_active(item);
-                    notes.sunscreen_only_not_applied |= !active;
-                    active
-                }
-            };
-            if applies {
-                set.insert(fact.category);
+        if !summary.scrub_only.is_empty() {
+            match self.scrub {
+                Some(true) => set = set.union(summary.scrub_only),
+                Some(false) => notes.scrub_only_not_applied = true,
+                None => notes.scrub_unknown = true,
+            }
+        }
+        if !summary.sunscreen_only.is_empty() {
+            if self.is_sunscreen_active(item) {
+                set = set.union(summary.sunscreen_only);
+            } else {
+                notes.sunscreen_only_not_applied = true;
             }
         }
         (set, notes)

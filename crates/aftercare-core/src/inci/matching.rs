@@ -36,13 +36,14 @@ use std::{
     sync::Arc,
 };
 
-use serde::Serialize;
+use serde::{Serialize, Serializer, ser::SerializeSeq};
 
 use crate::{
     category::Category,
     inci::{
         kb::{
-            CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, normalize_inci_name,
+            CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, Scope,
+            normalize_inci_name,
         },
         suggest::{Suggestion, suggest},
     },
@@ -71,6 +72,122 @@ const BLEND_SEPARATORS: &[&str] = &[" (AND) ", " AND ", " & ", " + "];
 
 /// The longest item, in words, that is tried as several names run together.
 const MAX_RUN_TOGETHER_WORDS: usize = 16;
+
+/// A set of categories (at most one of each), listed in the order of CONTRACT §2.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CategorySet(u32);
+
+impl CategorySet {
+    /// The empty set.
+    pub const EMPTY: CategorySet = CategorySet(0);
+
+    fn bit(category: Category) -> u32 {
+        1 << (category as u32)
+    }
+
+    /// Adds a category.
+    pub fn insert(&mut self, category: Category) {
+        self.0 |= Self::bit(category);
+    }
+
+    /// Whether a category is in the set.
+    pub fn contains(self, category: Category) -> bool {
+        self.0 & Self::bit(category) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Every category of both sets.
+    pub fn union(self, other: CategorySet) -> CategorySet {
+        CategorySet(self.0 | other.0)
+    }
+
+    /// The categories, in the order of CONTRACT §2.
+    pub fn iter(self) -> impl Iterator<Item = Category> {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let index = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Category::ALL.get(index).copied()
+        })
+    }
+
+    /// How many categories the set holds.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+}
+
+impl FromIterator<Category> for CategorySet {
+    fn from_iter<I: IntoIterator<Item = Category>>(iter: I) -> Self {
+        let mut set = CategorySet::EMPTY;
+        for c in iter {
+            set.insert(c);
+        }
+        set
+    }
+}
+
+impl Serialize for CategorySet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for c in self.iter() {
+            seq.serialize_element(c.id())?;
+        }
+        seq.end()
+    }
+}
+
+/// The facts of a matched part that decide its status, in a compact form (kept inline in the
+/// memo and in each checked ingredient, so the hot path does not follow pointers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PartSummary {
+    /// Whether the part was recognised.
+    pub known: bool,
+    /// Categories that apply in every product.
+    pub always: CategorySet,
+    /// Categories that apply only in scrubs, polishes and exfoliating powders.
+    pub scrub_only: CategorySet,
+    /// Categories that apply only when declared as the sunscreen active.
+    pub sunscreen_only: CategorySet,
+    /// The comedogenicity rating (0-5), when a table gives one.
+    pub comedogenic: Option<u8>,
+}
+
+impl PartSummary {
+    /// The summary of a part's knowledge-base facts.
+    pub fn of(known: Option<&Known>) -> PartSummary {
+        let Some(known) = known else {
+            return PartSummary::default();
+        };
+        let mut summary = PartSummary {
+            known: true,
+            comedogenic: known.comedogenic.map(|c| c.rating),
+            ..PartSummary::default()
+        };
+        for fact in &known.facts {
+            match fact.scope {
+                Scope::Always => summary.always.insert(fact.category),
+                Scope::ScrubOnly => summary.scrub_only.insert(fact.category),
+                Scope::SunscreenActiveOnly => summary.sunscreen_only.insert(fact.category),
+            }
+        }
+        summary
+    }
+
+    /// Every category of the part, in any scope.
+    pub fn any(&self) -> CategorySet {
+        self.always
+            .union(self.scrub_only)
+            .union(self.sunscreen_only)
+    }
+}
 
 /// How a printed name was matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -213,6 +330,33 @@ pub struct MatchedPart {
     pub known: Option<Known>,
     /// "Did you mean" suggestions, for an unknown name.
     pub suggestions: Vec<Suggestion>,
+    /// The facts that decide the status, in a compact form (derived from `known`).
+    #[serde(skip)]
+    pub summary: PartSummary,
+}
+
+impl MatchedPart {
+    fn new(
+        text: Box<str>,
+        split: Option<Split>,
+        found: Option<Found>,
+        suggestions: Vec<Suggestion>,
+    ) -> MatchedPart {
+        let (known, matched_by, rule) = match found {
+            Some((known, by, rule)) => (Some(known), by, rule),
+            None => (None, MatchedBy::Unknown, None),
+        };
+        let summary = PartSummary::of(known.as_ref());
+        MatchedPart {
+            text,
+            split,
+            matched_by,
+            rule,
+            known,
+            suggestions,
+            summary,
+        }
+    }
 }
 
 /// Everything matched in one printed item.
@@ -244,30 +388,23 @@ pub fn match_item(kb: &KnowledgeBase, text: &str) -> ItemMatch {
     } else {
         match_name(kb, &normalized, 0)
     };
-    if let Some((known, by, rule)) = whole {
+    if let Some(found) = whole {
         return ItemMatch {
-            parts: vec![MatchedPart {
-                text: normalized.into_boxed_str(),
-                split: None,
-                matched_by: by,
-                rule,
-                known: Some(known),
-                suggestions: Vec::new(),
-            }],
+            parts: vec![MatchedPart::new(
+                normalized.into_boxed_str(),
+                None,
+                Some(found),
+                Vec::new(),
+            )],
         };
     }
     if let Some(pieces) = split_blend(&normalized) {
         let parts = pieces
             .into_iter()
             .map(|piece| match match_name(kb, piece, 0) {
-                Some((known, by, rule)) => MatchedPart {
-                    text: piece.into(),
-                    split: Some(Split::Blend),
-                    matched_by: by,
-                    rule,
-                    known: Some(known),
-                    suggestions: Vec::new(),
-                },
+                Some(found) => {
+                    MatchedPart::new(piece.into(), Some(Split::Blend), Some(found), Vec::new())
+                }
                 None => unknown_part(kb, piece.to_owned(), Some(Split::Blend)),
             })
             .collect();
@@ -277,15 +414,13 @@ pub fn match_item(kb: &KnowledgeBase, text: &str) -> ItemMatch {
         let parts = pieces
             .into_iter()
             .filter_map(|piece| {
-                let (known, by, rule) = match_name(kb, &piece, 0)?;
-                Some(MatchedPart {
-                    text: piece.into_boxed_str(),
-                    split: Some(Split::RunTogether),
-                    matched_by: by,
-                    rule,
-                    known: Some(known),
-                    suggestions: Vec::new(),
-                })
+                let found = match_name(kb, &piece, 0)?;
+                Some(MatchedPart::new(
+                    piece.into_boxed_str(),
+                    Some(Split::RunTogether),
+                    Some(found),
+                    Vec::new(),
+                ))
             })
             .collect();
         return ItemMatch { parts };
@@ -301,14 +436,7 @@ fn unknown_part(kb: &KnowledgeBase, normalized: String, split: Option<Split>) ->
     } else {
         suggest(kb, &normalized)
     };
-    MatchedPart {
-        text: normalized.into_boxed_str(),
-        split,
-        matched_by: MatchedBy::Unknown,
-        rule: None,
-        known: None,
-        suggestions,
-    }
+    MatchedPart::new(normalized.into_boxed_str(), split, None, suggestions)
 }
 
 type Found = (Known, MatchedBy, Option<&'static str>);
@@ -558,7 +686,14 @@ const MEMO_CAPACITY: usize = 1 << 16;
 /// shared by every list a worker checks.
 #[derive(Debug, Default)]
 pub struct MatchMemo {
-    map: HashMap<Box<str>, Arc<ItemMatch>, BuildHasherDefault<FxHasher>>,
+    map: HashMap<Box<str>, MemoEntry, BuildHasherDefault<FxHasher>>,
+}
+
+/// A remembered match, with its first part's summary kept inline.
+#[derive(Debug, Clone)]
+struct MemoEntry {
+    matched: Arc<ItemMatch>,
+    first: PartSummary,
 }
 
 impl MatchMemo {
@@ -569,15 +704,30 @@ impl MatchMemo {
 
     /// The match of an item's cleaned text, from the memo or computed (and remembered).
     pub fn get(&mut self, kb: &KnowledgeBase, text: &str) -> Arc<ItemMatch> {
+        self.get_with_summary(kb, text).0
+    }
+
+    /// [`MatchMemo::get`], with the summary of the item's first part (the only one, unless
+    /// the item was split).
+    pub fn get_with_summary(
+        &mut self,
+        kb: &KnowledgeBase,
+        text: &str,
+    ) -> (Arc<ItemMatch>, PartSummary) {
         if let Some(found) = self.map.get(text) {
-            return Arc::clone(found);
+            return (Arc::clone(&found.matched), found.first);
         }
         let matched = Arc::new(match_item(kb, text));
+        let first = matched.parts.first().map(|p| p.summary).unwrap_or_default();
         if self.map.len() >= MEMO_CAPACITY {
             self.map.clear();
         }
-        self.map.insert(text.into(), Arc::clone(&matched));
-        matched
+        let entry = MemoEntry {
+            matched: Arc::clone(&matched),
+            first,
+        };
+        self.map.insert(text.into(), entry);
+        (matched, first)
     }
 
     /// How many names the memo holds.

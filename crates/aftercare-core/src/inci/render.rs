@@ -30,10 +30,17 @@ pub fn render_text(check: &ProductCheck<'_>) -> String {
         let _ = writeln!(out, "\nThis kind of product:");
         for rule in &check.product_rules {
             let status = match rule.ruling.status {
-                Status::Wait => format!(
-                    "not before {}",
-                    when(check, rule.ruling.until.unwrap_or(check.hours))
-                ),
+                Status::Wait => {
+                    let better = rule
+                        .ruling
+                        .better_from
+                        .map(|b| format!(", better from {}", when(check, b)))
+                        .unwrap_or_default();
+                    format!(
+                        "not before {}{better}",
+                        when(check, rule.ruling.until.unwrap_or(check.hours))
+                    )
+                }
                 Status::Caution => format!(
                     "possible now, better from {}",
                     when(check, rule.ruling.until.unwrap_or(check.hours))
@@ -252,13 +259,18 @@ fn write_ingredient(out: &mut String, check: &ProductCheck<'_>, ingredient: &Ing
 
 fn timeline_line(check: &ProductCheck<'_>, segment: &TimelineSegment<'_>) -> String {
     let span = match segment.until_hours {
-        Some(until) => format!(
-            "day {} to day {} ({}-{} h)",
-            segment.from_hours.day(),
-            Hours(until.0.saturating_sub(1)).day(),
-            segment.from_hours.0,
-            until.0
-        ),
+        Some(until) => {
+            let (first, last) = (
+                segment.from_hours.day(),
+                Hours(until.0.saturating_sub(1)).day(),
+            );
+            let days = if first == last {
+                format!("day {first}")
+            } else {
+                format!("day {first} to day {last}")
+            };
+            format!("{days} ({}-{} h)", segment.from_hours.0, until.0)
+        }
         None => format!("from {}", when(check, segment.from_hours)),
     };
     let held = if segment.on_hold.is_empty() {
