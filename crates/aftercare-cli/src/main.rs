@@ -41,6 +41,14 @@ enum Command {
     Serve(aftercare_web::ServeArgs),
     /// Administer clinic accounts without a browser (first run: `admin create`).
     Admin(aftercare_web::AdminArgs),
+    /// Bring the database to the current schema (`serve` does it too, at start).
+    Migrate(commands::data::MigrateArgs),
+    /// Write a consistent copy of a live SQLite database (PostgreSQL: use pg_dump).
+    Backup(commands::data::BackupArgs),
+    /// Write every row of the database as JSON (to move a clinic, e.g. SQLite to PostgreSQL).
+    Export(commands::data::ExportArgs),
+    /// Load a JSON export into an empty database.
+    Import(commands::data::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +62,10 @@ fn main() -> ExitCode {
         Command::Schedule(args) => commands::schedule::run(args, &clock),
         Command::Serve(args) => commands::serve::run(args),
         Command::Admin(args) => commands::serve::run_admin(args, &clock),
+        Command::Migrate(args) => commands::data::run_migrate(args),
+        Command::Backup(args) => commands::data::run_backup(args),
+        Command::Export(args) => commands::data::run_export(args),
+        Command::Import(args) => commands::data::run_import(args),
     };
     failure::exit_code(result)
 }

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod check;
+mod data;
 mod plan;
 mod practitioners;
 mod schedule;
