@@ -23,10 +23,13 @@
 //! - Nothing secret or health-related is logged: every method carries
 //!   `#[tracing::instrument(skip_all)]`.
 
+mod directory;
 pub mod postgres;
 mod rows;
 mod shared;
 pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::sync::Arc;
 
@@ -98,6 +101,21 @@ pub enum StoreError {
 /// Shorthand for results of store methods.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// Whether the database is only busy or out of reach (no free pooled connection in time,
+    /// the connection dropped): the same request may succeed when retried, and nothing was
+    /// written.
+    #[must_use]
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+            )
+        )
+    }
+}
+
 /// Hashes a secret token (session, invitation, patient link, calendar feed) the way
 /// the store expects it: SHA-256, lower-case hex.
 ///
@@ -126,9 +144,39 @@ pub fn normalize_email(email: &str) -> String {
 /// [`StoreError::Database`] when the database cannot be reached or opened,
 /// [`StoreError::Migrate`] when the migrations fail.
 pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+    connect_with_limits(url, PoolLimits::default()).await
+}
+
+/// How many connections a PostgreSQL pool may open per instance, and how long a caller waits
+/// for one before the store answers [`StoreError::is_unavailable`] (the web app turns that
+/// into 503 "try again" instead of queueing requests forever). SQLite keeps its own fixed
+/// pools: one writer and a few readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolLimits {
+    /// Most connections one instance opens (PostgreSQL).
+    pub max_connections: u32,
+    /// Longest wait for a free connection.
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for PoolLimits {
+    fn default() -> Self {
+        PoolLimits {
+            max_connections: 10,
+            acquire_timeout: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
+/// [`connect`] with explicit pool limits (`[database] max_connections`,
+/// `acquire_timeout_seconds` of `aftercare serve`).
+///
+/// # Errors
+/// As [`connect`].
+pub async fn connect_with_limits(url: &str, limits: PoolLimits) -> StoreResult<Arc<dyn Store>> {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Arc::new(PgStore::connect(url).await?));
+        return Ok(Arc::new(PgStore::connect_with_limits(url, limits).await?));
     }
     if url.is_empty() || (url.contains("://") && !url.starts_with("sqlite:")) {
         return Err(StoreError::InvalidUrl);
@@ -466,6 +514,63 @@ pub trait Store: Send + Sync {
         clinic_id: &str,
         protocol_id: &str,
     ) -> StoreResult<Option<ProtocolRow>>;
+
+    // ----- practitioner directory -------------------------------------------------
+
+    /// Creates or replaces the practitioner's own directory profile (one per user).
+    /// When anything but the opt-in changes, the clinic's approval is withdrawn in the
+    /// same statement: an admin must approve the new content before it is public again.
+    /// [`StoreError::NotFound`] if the user is not in this clinic; [`StoreError::Invalid`]
+    /// if the database refuses a value (say, only one coordinate, or opting in to an
+    /// approved profile without a licence).
+    async fn upsert_practitioner_profile(
+        &self,
+        profile: &NewPractitionerProfile,
+        now: i64,
+    ) -> StoreResult<PractitionerProfileRow>;
+
+    /// The user's directory profile in this clinic, if they have one.
+    async fn get_practitioner_profile(
+        &self,
+        clinic_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<PractitionerProfileRow>>;
+
+    /// The clinic's directory profiles (public or not), by display name, for its admin.
+    async fn list_practitioner_profiles(
+        &self,
+        clinic_id: &str,
+    ) -> StoreResult<Vec<PractitionerProfileRow>>;
+
+    /// Approves (`approved_by = Some(admin)`, at `now`) or withdraws the approval
+    /// (`None`) of one of the clinic's profiles. [`StoreError::NotFound`] if the profile
+    /// or the approving user is not in this clinic (the caller checks the admin role);
+    /// [`StoreError::Invalid`] when approving an opted-in profile without a licence.
+    async fn set_practitioner_profile_approval(
+        &self,
+        clinic_id: &str,
+        profile_id: &str,
+        approved_by: Option<&str>,
+        now: i64,
+    ) -> StoreResult<PractitionerProfileRow>;
+
+    /// Deletes the user's directory profile. Returns whether there was one.
+    async fn delete_practitioner_profile(
+        &self,
+        clinic_id: &str,
+        user_id: &str,
+    ) -> StoreResult<bool>;
+
+    /// Every public profile of every clinic: opted in, approved, and its user not
+    /// disabled. Ordered by id. This is all the public directory ever reads.
+    async fn list_public_profiles(&self) -> StoreResult<Vec<PractitionerProfileRow>>;
+
+    /// A number that changes (it only grows) whenever the public directory may have
+    /// changed: any write to a profile, or a user disabled. One row read, so instances
+    /// sharing a database can check it before each search and rebuild their index only
+    /// when it moved. Read it *before* [`Store::list_public_profiles`]: an index built
+    /// after reading version `v` is at least as new as `v`.
+    async fn directory_version(&self) -> StoreResult<i64>;
 }
 
 #[cfg(test)]

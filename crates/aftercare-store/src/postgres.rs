@@ -12,10 +12,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 use crate::shared::{db_error, impl_store, outbox_cols};
-use crate::{StoreError, StoreResult};
-
-/// Connections per server instance.
-const MAX_CONNECTIONS: u32 = 10;
+use crate::{PoolLimits, StoreError, StoreResult};
 
 /// The store on PostgreSQL. Cheap to share behind an `Arc`.
 #[derive(Debug, Clone)]
@@ -45,8 +42,16 @@ impl PgStore {
     /// [`StoreError::InvalidUrl`] for a malformed URL, [`StoreError::Database`] when
     /// the server cannot be reached, [`StoreError::Migrate`] if the migrations fail.
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with_limits(url, PoolLimits::default()).await
+    }
+
+    /// [`PgStore::connect`] with explicit pool limits.
+    ///
+    /// # Errors
+    /// As [`PgStore::connect`].
+    pub async fn connect_with_limits(url: &str, limits: PoolLimits) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::InvalidUrl)?;
-        Self::connect_with(options).await
+        Self::open(options, limits).await
     }
 
     /// Connects with explicit options and migrates the database.
@@ -54,8 +59,13 @@ impl PgStore {
     /// # Errors
     /// As [`PgStore::connect`].
     pub async fn connect_with(options: PgConnectOptions) -> StoreResult<Self> {
+        Self::open(options, PoolLimits::default()).await
+    }
+
+    async fn open(options: PgConnectOptions, limits: PoolLimits) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
+            .max_connections(limits.max_connections.max(1))
+            .acquire_timeout(limits.acquire_timeout)
             .connect_with(options)
             .await
             .map_err(StoreError::Database)?;

@@ -638,6 +638,116 @@ pub struct NewProtocol {
     pub uploaded_by: String,
 }
 
+/// A practitioner's profile for the public directory ("Find a Practitioner"), as stored.
+/// The text fields are as the practitioner gave them (the web app checks them with
+/// `aftercare-core`'s `PractitionerProfile::from_spec` before they are stored); the
+/// coordinates are set only when the practitioner gave them, otherwise the city's are used.
+///
+/// Public only when [`PractitionerProfileRow::is_listed`]: opted in by the practitioner
+/// and approved by an admin of the clinic (and the user is not disabled, which
+/// [`crate::Store::list_public_profiles`] checks).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromRow)]
+#[serde(deny_unknown_fields)]
+pub struct PractitionerProfileRow {
+    /// UUID v7.
+    pub id: String,
+    /// The clinic.
+    pub clinic_id: String,
+    /// The practitioner (one profile per user).
+    pub user_id: String,
+    /// The name shown ("Dr Jane Doe").
+    pub display_name: String,
+    /// The clinic's name as shown in the directory.
+    pub clinic_name: Option<String>,
+    /// The street address.
+    pub address: Option<String>,
+    /// The city, as written ("Springfield, Illinois" where ambiguous).
+    pub city: String,
+    /// The country (ISO code, such as "FR").
+    pub country: String,
+    /// Latitude in decimal degrees, when given (with `longitude`).
+    pub latitude: Option<f64>,
+    /// Longitude in decimal degrees, when given (with `latitude`).
+    pub longitude: Option<f64>,
+    /// JSON array of service ids (`["microneedling","microneedling_prp"]`).
+    pub services: String,
+    /// JSON array of qualifications as written.
+    pub credentials: String,
+    /// The licence number.
+    pub licence_number: Option<String>,
+    /// The body that issued the licence.
+    pub licence_issuer: Option<String>,
+    /// A phone number, as written.
+    pub phone: Option<String>,
+    /// The website.
+    pub website: Option<String>,
+    /// The online booking link.
+    pub booking_url: Option<String>,
+    /// The practitioner agreed to a public profile.
+    pub opted_in: bool,
+    /// When an admin of the clinic approved the profile; `None` while not approved.
+    pub approved_at: Option<i64>,
+    /// The admin who approved it.
+    pub approved_by: Option<String>,
+    /// Epoch seconds.
+    pub created_at: i64,
+    /// Epoch seconds of the last change (content, opt-in or approval).
+    pub updated_at: i64,
+}
+
+// Equality is total: the coordinates are finite and in range (the database's checks
+// refuse anything else, and SQLite stores NaN as NULL), so `StoreDump` stays `Eq`.
+impl Eq for PractitionerProfileRow {}
+
+impl PractitionerProfileRow {
+    /// Opted in and approved (the user's state is not part of the row).
+    #[must_use]
+    pub fn is_listed(&self) -> bool {
+        self.opted_in && self.approved_at.is_some()
+    }
+}
+
+/// A practitioner's profile as they save it, for
+/// [`crate::Store::upsert_practitioner_profile`]. The store adds the id, the approval
+/// and the timestamps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPractitionerProfile {
+    /// The clinic.
+    pub clinic_id: String,
+    /// The practitioner (must be in `clinic_id`).
+    pub user_id: String,
+    /// The name shown.
+    pub display_name: String,
+    /// The clinic's name as shown.
+    pub clinic_name: Option<String>,
+    /// The street address.
+    pub address: Option<String>,
+    /// The city.
+    pub city: String,
+    /// The country (ISO code).
+    pub country: String,
+    /// Latitude, when given (with `longitude`).
+    pub latitude: Option<f64>,
+    /// Longitude, when given (with `latitude`).
+    pub longitude: Option<f64>,
+    /// JSON array of service ids.
+    pub services: String,
+    /// JSON array of qualifications.
+    pub credentials: String,
+    /// The licence number.
+    pub licence_number: Option<String>,
+    /// The issuing body.
+    pub licence_issuer: Option<String>,
+    /// A phone number.
+    pub phone: Option<String>,
+    /// The website.
+    pub website: Option<String>,
+    /// The booking link.
+    pub booking_url: Option<String>,
+    /// The practitioner agrees to a public profile.
+    pub opted_in: bool,
+}
+
 /// Every row of a store, as written by [`crate::Store::export_all`] and read by
 /// [`crate::Store::import_all`]. Each list is ordered by primary key, so two dumps of
 /// the same data are equal (and serialise to the same JSON) whatever the backend.
@@ -668,6 +778,10 @@ pub struct StoreDump {
     pub alerts: Vec<AlertRow>,
     /// All outbox messages.
     pub outbox: Vec<OutboxRow>,
+    /// All practitioner directory profiles (absent from dumps written before the
+    /// directory existed: then none).
+    #[serde(default)]
+    pub practitioner_profiles: Vec<PractitionerProfileRow>,
 }
 
 impl StoreDump {

@@ -179,6 +179,8 @@ pub(crate) fn db_error(err: sqlx::Error, what: &str) -> StoreError {
 /// - `async fn backup_to_file(&self, path: &Path) -> StoreResult<()>`.
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
+        $crate::directory::impl_directory!($store, $db);
+
         impl $store {
             /// Queues one e-mail inside the caller's transaction.
             async fn insert_outbox(
@@ -420,6 +422,7 @@ macro_rules! impl_store {
                     .await
                     .map_err(|e| db_error(e, "outbox message"))?;
                 }
+                Self::directory_import(&mut *conn, &dump.practitioner_profiles).await?;
                 Ok(())
             }
         }
@@ -526,6 +529,7 @@ macro_rules! impl_store {
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(|e| db_error(e, "outbox"))?;
+                let practitioner_profiles = Self::directory_export(&mut *tx).await?;
                 tx.commit().await.map_err(|e| db_error(e, "export"))?;
                 // Sorted here rather than by SQL: PostgreSQL orders text by the
                 // database's collation, and a dump must not depend on it.
@@ -552,6 +556,7 @@ macro_rules! impl_store {
                     check_ins,
                     alerts,
                     outbox,
+                    practitioner_profiles,
                 })
             }
 
@@ -1572,6 +1577,67 @@ macro_rules! impl_store {
                 .fetch_optional(self.read_pool())
                 .await
                 .map_err(|e| $crate::shared::db_error(e, "protocol"))
+            }
+
+            // ----- practitioner directory (SQL in `directory.rs`) ------------------
+
+            #[tracing::instrument(skip_all)]
+            async fn upsert_practitioner_profile(
+                &self,
+                profile: &$crate::NewPractitionerProfile,
+                now: i64,
+            ) -> $crate::StoreResult<$crate::PractitionerProfileRow> {
+                self.directory_upsert(profile, now).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn get_practitioner_profile(
+                &self,
+                clinic_id: &str,
+                user_id: &str,
+            ) -> $crate::StoreResult<Option<$crate::PractitionerProfileRow>> {
+                self.directory_get(clinic_id, user_id).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn list_practitioner_profiles(
+                &self,
+                clinic_id: &str,
+            ) -> $crate::StoreResult<Vec<$crate::PractitionerProfileRow>> {
+                self.directory_list_clinic(clinic_id).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn set_practitioner_profile_approval(
+                &self,
+                clinic_id: &str,
+                profile_id: &str,
+                approved_by: Option<&str>,
+                now: i64,
+            ) -> $crate::StoreResult<$crate::PractitionerProfileRow> {
+                self.directory_set_approval(clinic_id, profile_id, approved_by, now)
+                    .await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn delete_practitioner_profile(
+                &self,
+                clinic_id: &str,
+                user_id: &str,
+            ) -> $crate::StoreResult<bool> {
+                self.directory_delete(clinic_id, user_id).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn list_public_profiles(
+                &self,
+            ) -> $crate::StoreResult<Vec<$crate::PractitionerProfileRow>> {
+                self.directory_list_public().await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn directory_version(&self) -> $crate::StoreResult<i64> {
+                self.directory_current_version().await
             }
         }
     };

@@ -1,6 +1,7 @@
 //! Patient check-ins on the web: the CONTRACT §5 symptoms as plain-language questions, reading
 //! the form into the core's `CheckInSpec`, triaging it with the treatment's protocol (earlier
-//! check-ins as history, for trends), and recording it with its alert in one transaction.
+//! check-ins as history, for trends), and recording it with its alert and its alert e-mails
+//! (outbox) in one transaction.
 //!
 //! The questions are interface copy, not rules: what a symptom *means* is decided by the
 //! protocol's triage rules in `aftercare-core`. What does not belong here: HTML (views).
@@ -12,12 +13,18 @@ use aftercare_core::{
     protocol::Protocol,
     triage::{CheckIn, CheckInError, CheckInSpec, PastCheckInSpec, TriageResult, triage_check_in},
 };
-use aftercare_store::{CheckInLevel, CheckInRow, NewCheckIn, RecordedCheckIn, TreatmentRow};
+use aftercare_store::{
+    CheckInLevel, CheckInRow, NewCheckIn, NewOutboxMessage, RecordedCheckIn, TreatmentRow,
+};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    error::AppError, extract::FormData, state::AppState, treatments::TreatmentView,
+    error::AppError,
+    extract::FormData,
+    mail::compose::{AlertFacts, alert_messages},
+    state::AppState,
+    treatments::TreatmentView,
     views::FieldErrors,
 };
 
@@ -356,9 +363,10 @@ pub async fn record(
         level,
         result: serde_json::to_string(&result).map_err(AppError::internal)?,
     };
+    let mail = alert_mail(state, treatment, protocol, &result, level).await?;
     let recorded = state
         .store()
-        .record_check_in(&new, &[], state.now())
+        .record_check_in(&new, &mail, state.now())
         .await
         .map_err(AppError::from)?;
     metrics::counter!("aftercare_check_ins_total").increment(1);
@@ -367,6 +375,39 @@ pub async fn record(
     }
     tracing::info!(check_in_id = %recorded.check_in.id, treatment_id = %treatment.id, "check-in recorded");
     Ok((recorded, result))
+}
+
+/// The alert e-mails of a check-in at `level` (none below `contact_practitioner`), queued in
+/// the same transaction as the check-in and its alert.
+async fn alert_mail(
+    state: &AppState,
+    treatment: &TreatmentRow,
+    protocol: &Protocol,
+    result: &TriageResult,
+    level: CheckInLevel,
+) -> Result<Vec<NewOutboxMessage>, AppError> {
+    if !level.raises_alert() {
+        return Ok(Vec::new());
+    }
+    let store = state.store();
+    let clinic = store
+        .find_clinic(&treatment.clinic_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let practitioner = store
+        .find_user(&treatment.clinic_id, &treatment.practitioner_id)
+        .await?;
+    let facts = AlertFacts {
+        clinic: &clinic,
+        practitioner: practitioner.as_ref(),
+        treatment,
+        level,
+        told: &protocol.triage.guidance(result.level).action,
+        day: result.day,
+        rule_codes: result.reasons.iter().map(|r| r.code.clone()).collect(),
+    };
+    alert_messages(&state.settings().email, state.public_url(), &facts)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("alert e-mail: {e}")))
 }
 
 /// The core's refusal, against the form field it is about.

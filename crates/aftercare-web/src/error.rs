@@ -143,6 +143,7 @@ impl From<aftercare_store::StoreError> for AppError {
                 "This {what} already exists or was already changed."
             )),
             StoreError::Invalid { what } => AppError::Invalid(format!("The {what} is not valid.")),
+            other if other.is_unavailable() => AppError::Unavailable(anyhow::Error::new(other)),
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }

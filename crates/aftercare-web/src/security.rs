@@ -34,6 +34,18 @@ use crate::{
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The policy of a page that marks itself [`ScriptedPage`] (the practitioner search, for
+/// its "Use my location" button): the same, plus scripts from this origin (no inline
+/// script, no other host).
+pub const SCRIPTED_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+/// A response extension: this page runs this origin's script and may ask for the browser's
+/// position (after the person presses a button; the browser asks them too).
+#[derive(Debug, Clone, Copy)]
+pub struct ScriptedPage;
+
 /// Adds the security headers to every response, and `Cache-Control: no-store` to every
 /// response that does not set its own caching (pages hold health data).
 pub async fn security_headers(
@@ -42,9 +54,17 @@ pub async fn security_headers(
     next: Next,
 ) -> axum::response::Response {
     let mut response = next.run(request).await;
+    let scripted = response.extensions().get::<ScriptedPage>().is_some();
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &'static str); 7] = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            if scripted {
+                SCRIPTED_CONTENT_SECURITY_POLICY
+            } else {
+                CONTENT_SECURITY_POLICY
+            },
+        ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -58,7 +78,11 @@ pub async fn security_headers(
         ),
         (
             HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+            if scripted {
+                "camera=(), microphone=(), geolocation=(self), payment=(), usb=()"
+            } else {
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+            },
         ),
     ];
     for (name, value) in fixed {

@@ -31,6 +31,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// Defaults for new treatments.
     pub clinic: ClinicSettings,
+    /// E-mail over SMTP (alerts to the clinic, links to patients); off without a host.
+    pub email: crate::mail::EmailSettings,
 }
 
 /// Listening addresses and the public URL.
@@ -69,12 +71,19 @@ pub struct DatabaseSettings {
     /// `sqlite://path/to/file.sqlite3`, a bare file path, or `postgres://…` (secret: it may
     /// hold a password).
     pub url: SecretString,
+    /// PostgreSQL: most pooled connections per instance (docs/deployment.md).
+    pub max_connections: u32,
+    /// PostgreSQL: how long a request waits for a pooled connection before it is answered 503.
+    pub acquire_timeout_seconds: u64,
 }
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
+        let limits = aftercare_store::PoolLimits::default();
         DatabaseSettings {
             url: SecretString::from("aftercare.sqlite3"),
+            max_connections: limits.max_connections,
+            acquire_timeout_seconds: limits.acquire_timeout.as_secs(),
         }
     }
 }
@@ -88,11 +97,21 @@ impl std::fmt::Debug for DatabaseSettings {
         };
         f.debug_struct("DatabaseSettings")
             .field("url", &shown)
+            .field("max_connections", &self.max_connections)
+            .field("acquire_timeout_seconds", &self.acquire_timeout_seconds)
             .finish()
     }
 }
 
 impl DatabaseSettings {
+    /// The pool limits for the store.
+    pub fn pool_limits(&self) -> aftercare_store::PoolLimits {
+        aftercare_store::PoolLimits {
+            max_connections: self.max_connections,
+            acquire_timeout: std::time::Duration::from_secs(self.acquire_timeout_seconds),
+        }
+    }
+
     /// The connection URL the store understands: a bare path becomes a SQLite URL that creates
     /// the file on first start.
     pub fn connection_url(&self) -> SecretString {
@@ -334,6 +353,15 @@ impl Settings {
         if self.rate_limit.sign_in_burst == 0 || self.rate_limit.patient_burst == 0 {
             return Err(SettingsError::Invalid(
                 "rate_limit: a burst must be at least 1".into(),
+            ));
+        }
+        self.email.validate()?;
+        if !(1..=1000).contains(&self.database.max_connections)
+            || !(1..=300).contains(&self.database.acquire_timeout_seconds)
+        {
+            return Err(SettingsError::Invalid(
+                "database: max_connections must be 1 to 1000 and acquire_timeout_seconds 1 to 300"
+                    .into(),
             ));
         }
         if self.security.argon2_memory_kib < 8 * 1024 || self.security.argon2_iterations == 0 {

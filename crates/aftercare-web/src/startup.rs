@@ -1,5 +1,6 @@
 //! Starting and stopping the app: open (and migrate) the store, bind the listeners, arm the
-//! first-run setup page when there is no clinic, run housekeeping, and shut down gracefully:
+//! first-run setup page when there is no clinic, run housekeeping and the outbox worker, and
+//! shut down gracefully:
 //! on a signal the listener stops accepting, in-flight requests finish (up to the configured
 //! timeout), then the store is closed. Every write the app acknowledged was committed before
 //! its response was sent, so nothing acknowledged is lost.
@@ -49,9 +50,12 @@ impl Application {
     /// When the database cannot be opened or a listener cannot be bound.
     pub async fn build(settings: Settings, clock: Clock) -> anyhow::Result<Application> {
         let url = settings.database.connection_url();
-        let store = aftercare_store::connect(url.expose_secret())
-            .await
-            .context("cannot open the database (check --database / database.url)")?;
+        let store = aftercare_store::connect_with_limits(
+            url.expose_secret(),
+            settings.database.pool_limits(),
+        )
+        .await
+        .context("cannot open the database (check --database / database.url)")?;
         Application::build_with_store(settings, store, clock).await
     }
 
@@ -162,6 +166,7 @@ impl Application {
         };
         let housekeeping = security::spawn_rate_limit_housekeeping(limiters);
         let sessions = spawn_session_housekeeping(state.clone());
+        let mail_worker = crate::mail::spawn_worker(state.clone(), stop_rx.clone());
         let metrics_task = metrics.map(|(listener, handle)| {
             let stop = stopped(stop_rx.clone());
             tokio::spawn(async move {
@@ -195,6 +200,13 @@ impl Application {
         };
         housekeeping.abort();
         sessions.abort();
+        if let Some(worker) = mail_worker {
+            // It stops after the message in hand (bounded by the send timeout).
+            let wait = Duration::from_secs(state.settings().email.send_timeout_seconds + 5);
+            if tokio::time::timeout(wait, worker).await.is_err() {
+                tracing::warn!("the outbox worker did not stop in time");
+            }
+        }
         if let Some(task) = metrics_task {
             task.abort();
         }

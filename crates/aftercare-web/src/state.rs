@@ -1,5 +1,5 @@
 //! The application state every handler receives: the store, the settings, the clock, the
-//! password hasher, the protocol cache and the first-run setup token.
+//! password hasher, the protocol cache, the first-run setup token and the SMTP client.
 //!
 //! It is cheap to clone (one `Arc`). What does not belong here: per-request data (the
 //! signed-in user, the patient link), which extractors provide.
@@ -25,6 +25,8 @@ struct Inner {
     passwords: PasswordHasher,
     protocols: ProtocolCache,
     setup_token_hash: Mutex<Option<String>>,
+    directory: crate::directory::DirectoryCache,
+    mailer: Option<crate::mail::Mailer>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -40,7 +42,7 @@ impl AppState {
     /// Builds the state. `public_url` is the base of every link shown to people.
     ///
     /// # Errors
-    /// When the password hashing parameters are invalid.
+    /// When the password hashing parameters or the e-mail settings are invalid.
     pub fn new(
         store: Arc<dyn Store>,
         settings: Settings,
@@ -52,6 +54,7 @@ impl AppState {
             settings.security.argon2_iterations,
         )?;
         let secure_cookies = settings.secure_cookies();
+        let mailer = crate::mail::Mailer::from_settings(&settings.email)?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
@@ -62,6 +65,8 @@ impl AppState {
                 passwords,
                 protocols: ProtocolCache::default(),
                 setup_token_hash: Mutex::new(None),
+                directory: crate::directory::DirectoryCache::default(),
+                mailer,
             }),
         })
     }
@@ -109,6 +114,16 @@ impl AppState {
     /// Parsed protocols.
     pub fn protocols(&self) -> &ProtocolCache {
         &self.inner.protocols
+    }
+
+    /// The SMTP client; `None` when e-mail is off.
+    pub fn mailer(&self) -> Option<&crate::mail::Mailer> {
+        self.inner.mailer.as_ref()
+    }
+
+    /// The public practitioner directory, kept current with the store.
+    pub fn directory(&self) -> &crate::directory::DirectoryCache {
+        &self.inner.directory
     }
 
     /// Arms the first-run setup page with the hash of a one-time token.

@@ -70,14 +70,8 @@ pub struct ImportArgs {
 pub fn run_migrate(args: MigrateArgs) -> anyhow::Result<()> {
     block_on(async {
         let store = open(&args.common).await?;
-        store
-            .ping()
-            .await
-            .context("the database does not answer")?;
-        println!(
-            "The {} database is at the current schema.",
-            store.backend()
-        );
+        store.ping().await.context("the database does not answer")?;
+        println!("The {} database is at the current schema.", store.backend());
         store.close().await;
         Ok(())
     })
@@ -137,7 +131,10 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
     }
     let dump = block_on(async {
         let store = open(&args.common).await?;
-        let dump = store.export_all().await.context("cannot read the database")?;
+        let dump = store
+            .export_all()
+            .await
+            .context("cannot read the database")?;
         store.close().await;
         Ok(dump)
     })?;
@@ -215,7 +212,9 @@ fn settings(common: &CommonArgs) -> Result<Settings, SettingsError> {
 async fn open(common: &CommonArgs) -> anyhow::Result<Arc<dyn Store>> {
     let settings = settings(common).map_err(bad_input)?;
     let url = settings.database.connection_url();
-    match aftercare_store::connect(url.expose_secret()).await {
+    match aftercare_store::connect_with_limits(url.expose_secret(), settings.database.pool_limits())
+        .await
+    {
         Ok(store) => Ok(store),
         Err(StoreError::InvalidUrl) => Err(bad_input(
             "--database: expected a file path, a sqlite: URL or a postgres:// URL",
@@ -302,13 +301,15 @@ fn write_new_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 fn summary(verb: &str, dump: &StoreDump, place: &Path) -> String {
     format!(
-        "{verb} {} clinics, {} users, {} treatments, {} check-ins, {} alerts, {} e-mails ({}).",
+        "{verb} {} clinics, {} users, {} treatments, {} check-ins, {} alerts, {} e-mails, {} \
+         directory profiles ({}).",
         dump.clinics.len(),
         dump.users.len(),
         dump.treatments.len(),
         dump.check_ins.len(),
         dump.alerts.len(),
         dump.outbox.len(),
+        dump.practitioner_profiles.len(),
         place.display()
     )
 }

@@ -1,19 +1,25 @@
 //! `aftercare practitioners search`: find trained, licensed practitioners near a city or a
 //! point, nearest first with the distance, as text or JSON.
 //!
-//! The profiles come from a JSON Lines file (`--profiles`), one profile a line; only
-//! opted-in, clinic-approved profiles are listed. When the store gains its profiles table,
-//! a database source goes beside the file: both feed the same core `Directory`.
+//! The profiles come from a JSON Lines file (`--profiles`), one profile a line, or from
+//! the app's database (`--database`: the public profiles the web directory shows, loaded
+//! by `aftercare_web::directory`). Either way only opted-in, clinic-approved profiles are
+//! listed, and both feed the same core `Directory`.
 //!
 //! What does not belong here: the checks, the city lookup and the search itself
-//! (`aftercare_core::geo`); this module reads the file and prints.
+//! (`aftercare_core::geo`), the SQL (`aftercare-store`); this module reads and prints.
 
-use std::{fmt::Write as _, path::PathBuf};
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+};
 
 use aftercare_core::geo::{
     Directory, DistanceUnit, Gazetteer, SearchParams, SearchQuery, SearchResults,
     parse_profiles_jsonl, search::MAX_RADIUS_KM,
 };
+use aftercare_store::StoreError;
+use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::{failure::bad_input, input::read_text, output::write_stdout};
@@ -59,6 +65,11 @@ Required: id, display_name, city, country, services. Latitude and longitude come
 city unless both are given. Only profiles with opted_in and clinic_approved are listed, and
 those need licence_number and licence_issuer.
 
+With --database, the profiles are those of the web app's directory (practitioners edit them at
+/clinic/directory, clinic admins approve them): only opted-in, approved profiles of active
+accounts. The database is a SQLite file, a sqlite: URL or a postgres:// URL; it is brought to
+the current schema, as `aftercare serve` does.
+
 City data: GeoNames (geonames.org), licensed under CC BY 4.0.")]
 pub struct SearchArgs {
     /// Where to search from: a city, or LAT,LON.
@@ -82,8 +93,16 @@ pub struct SearchArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<String>,
     /// The practitioner profiles: a JSON Lines file ('-' for standard input).
-    #[arg(long, value_name = "FILE.jsonl")]
-    pub profiles: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE.jsonl",
+        required_unless_present = "database",
+        conflicts_with = "database"
+    )]
+    pub profiles: Option<PathBuf>,
+    /// Search the web app's directory instead: a SQLite file, sqlite: URL or postgres:// URL.
+    #[arg(long, visible_alias = "database-url", value_name = "PATH_OR_URL")]
+    pub database: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SearchFormat::Text)]
     pub format: SearchFormat,
@@ -115,20 +134,75 @@ fn search(args: SearchArgs) -> anyhow::Result<()> {
         limit: args.limit,
     };
     let query = SearchQuery::parse(&params, gazetteer).map_err(bad_input)?;
-    let text = read_text(&args.profiles, MAX_PROFILES_BYTES, "profiles")?;
-    let profiles = parse_profiles_jsonl(&text, gazetteer).map_err(|e| {
-        bad_input(format!(
-            "the profiles file '{}', {e}",
-            args.profiles.display()
-        ))
-    })?;
-    let directory = Directory::from_profiles(profiles);
+    let directory = match (&args.profiles, &args.database) {
+        (Some(path), _) => {
+            let text = read_text(path, MAX_PROFILES_BYTES, "profiles")?;
+            let profiles = parse_profiles_jsonl(&text, gazetteer)
+                .map_err(|e| bad_input(format!("the profiles file '{}', {e}", path.display())))?;
+            Directory::from_profiles(profiles)
+        }
+        (None, Some(url)) => directory_from_database(url)?,
+        (None, None) => return Err(bad_input("give --profiles FILE.jsonl or --database URL")),
+    };
     let results = directory.search(&query);
     let output = match args.format {
         SearchFormat::Json => serde_json::to_string_pretty(&results)? + "\n",
         SearchFormat::Text => render_text(&results),
     };
     write_stdout(&output)
+}
+
+/// The SQLite file a database argument names, if it names one (not PostgreSQL, not an
+/// in-memory database).
+fn sqlite_file(url: &str) -> Option<&Path> {
+    if url.contains("://") && !url.starts_with("sqlite:") {
+        return None;
+    }
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| Path::new(path))
+}
+
+/// The public directory of the app's database (the same loading as the web app's).
+fn directory_from_database(url: &str) -> anyhow::Result<Directory> {
+    let url = url.trim();
+    if let Some(path) = sqlite_file(url)
+        && !path.exists()
+    {
+        return Err(bad_input(format!(
+            "--database {}: no database there (give the file `aftercare serve` uses)",
+            path.display()
+        )));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let store = match aftercare_store::connect(url).await {
+            Ok(store) => store,
+            Err(StoreError::InvalidUrl) => {
+                return Err(bad_input(
+                    "--database: expected a file path, a sqlite: URL or a postgres:// URL",
+                ));
+            }
+            Err(error) => {
+                return Err(anyhow::Error::new(error).context("cannot open the database"));
+            }
+        };
+        let loaded = aftercare_web::directory::load_public_directory(store.as_ref())
+            .await
+            .context("cannot read the practitioner profiles");
+        store.close().await;
+        let loaded = loaded?;
+        for (id, reason) in &loaded.skipped {
+            eprintln!("aftercare: warning: the public profile {id} is left out: {reason}");
+        }
+        Ok(loaded.directory)
+    })
 }
 
 /// A distance in the unit the person chose: "2.4 km", "1.5 miles".

@@ -12,7 +12,9 @@ use predicates::prelude::*;
 
 fn aftercare(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("aftercare").expect("the aftercare binary is built");
-    command.current_dir(dir).env_remove("AFTERCARE__DATABASE__URL");
+    command
+        .current_dir(dir)
+        .env_remove("AFTERCARE__DATABASE__URL");
     command
 }
 
@@ -20,8 +22,19 @@ fn aftercare(dir: &Path) -> Command {
 fn seeded_database(dir: &Path, name: &str) -> String {
     aftercare(dir)
         .args(["admin", "create", "--database", name])
-        .args(["--clinic", "Clinique Rivoli", "--clinic-phone", "+33 1 23 45 67 89"])
-        .args(["--email", "ann@rivoli.example", "--name", "Ann Roy", "--password-stdin"])
+        .args([
+            "--clinic",
+            "Clinique Rivoli",
+            "--clinic-phone",
+            "+33 1 23 45 67 89",
+        ])
+        .args([
+            "--email",
+            "ann@rivoli.example",
+            "--name",
+            "Ann Roy",
+            "--password-stdin",
+        ])
         .write_stdin("correct horse battery staple\n")
         .assert()
         .success();
@@ -54,7 +67,10 @@ fn an_export_imported_into_a_fresh_database_exports_byte_for_byte_the_same() {
         .assert()
         .success()
         .stderr(predicate::str::contains("Exported 1 clinics, 1 users"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("dump.json")).unwrap(), dump);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dump.json")).unwrap(),
+        dump
+    );
 
     aftercare(dir.path())
         .args(["import", "dump.json", "--database", "target.sqlite3"])
@@ -94,20 +110,25 @@ fn import_of_something_that_is_not_a_dump_names_the_file_line_and_column() {
         .args(["import", "notes.json", "--database", "fresh.sqlite3"])
         .assert()
         .code(2)
-        .stderr(predicate::str::starts_with("aftercare: notes.json:2:").and(
-            predicate::str::contains("not an aftercare export"),
-        ));
+        .stderr(
+            predicate::str::starts_with("aftercare: notes.json:2:")
+                .and(predicate::str::contains("not an aftercare export")),
+        );
     std::fs::write(dir.path().join("binary.json"), [0xff, 0xfe, 0x00]).unwrap();
     aftercare(dir.path())
         .args(["import", "binary.json", "--database", "fresh.sqlite3"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("binary.json: the file is not UTF-8 text"));
+        .stderr(predicate::str::contains(
+            "binary.json: the file is not UTF-8 text",
+        ));
     aftercare(dir.path())
         .args(["import", "missing.json", "--database", "fresh.sqlite3"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("missing.json: cannot open the dump"));
+        .stderr(predicate::str::contains(
+            "missing.json: cannot open the dump",
+        ));
 }
 
 #[test]
@@ -127,9 +148,17 @@ fn a_backup_is_a_working_database_with_the_same_data() {
         .args(["backup", "--database", &database, "copy.sqlite3"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("copy.sqlite3: the backup file exists already"));
+        .stderr(predicate::str::contains(
+            "copy.sqlite3: the backup file exists already",
+        ));
     aftercare(dir.path())
-        .args(["export", "--database", &database, "--output", "copy.sqlite3"])
+        .args([
+            "export",
+            "--database",
+            &database,
+            "--output",
+            "copy.sqlite3",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("the file exists already"));

@@ -240,3 +240,234 @@ fn profiles_can_come_from_standard_input() {
     let value: serde_json::Value = serde_json::from_str(&stdout_of(&assert)).unwrap();
     assert_eq!(ids(&value), ["lyon"]);
 }
+
+/// A SQLite database of the web app with four directory profiles around Paris: one
+/// public, one not approved, one not opted in, one of a disabled account; and one public
+/// in Lyon.
+fn directory_database() -> (tempfile::TempDir, std::path::PathBuf) {
+    use aftercare_store::{NewClinic, NewPractitionerProfile, NewUser, Role, SqliteStore, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aftercare.sqlite3");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+        let now = 1_795_183_200;
+        let clinic = store
+            .create_clinic(
+                &NewClinic {
+                    name: "Clinique Rivoli".into(),
+                    phone: "+33 1 23 45 67 89".into(),
+                    email: "desk@rivoli.example".into(),
+                    address: "12 Rue de Rivoli".into(),
+                    emergency_number: "112".into(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        let user = async |email: &str, role: Role| {
+            store
+                .create_user(
+                    &NewUser {
+                        clinic_id: clinic.id.clone(),
+                        email: email.into(),
+                        display_name: email.into(),
+                        role,
+                        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+                    },
+                    now,
+                )
+                .await
+                .unwrap()
+                .id
+        };
+        let admin = user("admin@rivoli.example", Role::Admin).await;
+        for (name, city, at, opted_in, approved, disabled) in [
+            (
+                "Dr Public",
+                "Paris",
+                Some((48.8556, 2.3601)),
+                true,
+                true,
+                false,
+            ),
+            (
+                "Dr Unapproved",
+                "Paris",
+                Some((48.8566, 2.3522)),
+                true,
+                false,
+                false,
+            ),
+            (
+                "Dr Opted Out",
+                "Paris",
+                Some((48.8566, 2.3522)),
+                false,
+                true,
+                false,
+            ),
+            (
+                "Dr Disabled",
+                "Paris",
+                Some((48.8566, 2.3522)),
+                true,
+                true,
+                true,
+            ),
+            ("Dr Lyon", "Lyon", None, true, true, false),
+        ] {
+            let email = format!("{}@rivoli.example", name.to_lowercase().replace(' ', "."));
+            let user_id = user(&email, Role::Practitioner).await;
+            let row = store
+                .upsert_practitioner_profile(
+                    &NewPractitionerProfile {
+                        clinic_id: clinic.id.clone(),
+                        user_id: user_id.clone(),
+                        display_name: name.into(),
+                        clinic_name: Some("Clinique Rivoli".into()),
+                        address: None,
+                        city: city.into(),
+                        country: "FR".into(),
+                        latitude: at.map(|(lat, _)| lat),
+                        longitude: at.map(|(_, lon)| lon),
+                        services: r#"["microneedling"]"#.into(),
+                        credentials: "[]".into(),
+                        licence_number: Some("75-1".into()),
+                        licence_issuer: Some("Ordre des médecins".into()),
+                        phone: None,
+                        website: None,
+                        booking_url: None,
+                        opted_in,
+                    },
+                    now,
+                )
+                .await
+                .unwrap();
+            if approved {
+                store
+                    .set_practitioner_profile_approval(&clinic.id, &row.id, Some(&admin), now)
+                    .await
+                    .unwrap();
+            }
+            if disabled {
+                store.disable_user(&clinic.id, &user_id, now).await.unwrap();
+            }
+        }
+        store.close().await;
+    });
+    (dir, path)
+}
+
+fn names(value: &serde_json::Value) -> Vec<String> {
+    value["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["practitioner"]["display_name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_database_source_lists_only_public_profiles() {
+    let (_dir, path) = directory_database();
+    let assert = aftercare()
+        .args([
+            "practitioners",
+            "search",
+            "--near",
+            "Paris",
+            "--format",
+            "json",
+            "--database",
+        ])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr("");
+    let value: serde_json::Value = serde_json::from_str(&stdout_of(&assert)).unwrap();
+    assert_eq!(names(&value), ["Dr Public"]);
+    assert_eq!(value["query"]["origin"]["city"]["label"], "Paris, France");
+
+    // The same search as the file source: radius in miles, text output.
+    let assert = aftercare()
+        .args([
+            "practitioners",
+            "search",
+            "--near",
+            "Paris",
+            "--radius-mi",
+            "300",
+        ])
+        .arg(format!("--database-url=sqlite://{}", path.display()))
+        .assert()
+        .success();
+    let text = stdout_of(&assert);
+    assert!(
+        text.starts_with("2 practitioners within 300 miles of Paris, France, nearest first:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1. Dr Public, Clinique Rivoli (0.5 miles)"),
+        "{text}"
+    );
+    assert!(text.contains("2. Dr Lyon"), "{text}");
+    for hidden in ["Unapproved", "Opted Out", "Disabled"] {
+        assert!(!text.contains(hidden), "{hidden}: {text}");
+    }
+}
+
+#[test]
+fn the_database_source_refuses_bad_input_before_opening_anything() {
+    let (_dir, path) = directory_database();
+    let refused_with = |args: &[&str], expected: &str| {
+        let assert = aftercare()
+            .args(["practitioners", "search"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("");
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(
+            stderr.contains(expected),
+            "{stderr}\n  expected: {expected}"
+        );
+    };
+    let db = path.to_str().unwrap();
+    refused_with(
+        &["--near", "Springfield", "--database", db],
+        "'Springfield' matches several cities",
+    );
+    refused_with(
+        &["--near", "Paris", "--radius-km", "0", "--database", db],
+        "the radius must be more than 0 km",
+    );
+    refused_with(
+        &[
+            "--near",
+            "Paris",
+            "--database",
+            "/nonexistent/aftercare.sqlite3",
+        ],
+        "--database /nonexistent/aftercare.sqlite3: no database there",
+    );
+    refused_with(
+        &["--near", "Paris", "--database", "mysql://localhost/x"],
+        "--database: expected a file path, a sqlite: URL or a postgres:// URL",
+    );
+    refused_with(
+        &["--near", "Paris", "--database", db, "--profiles", "p.jsonl"],
+        "cannot be used with",
+    );
+    refused_with(&["--near", "Paris"], "--profiles");
+    assert!(!std::path::Path::new("/nonexistent/aftercare.sqlite3").exists());
+}

@@ -10,6 +10,7 @@
 //! Errors are always `{"error": {"code", "message"}}` with the right status.
 
 pub mod clinic;
+pub mod directory;
 pub mod stateless;
 
 use axum::{
@@ -42,7 +43,8 @@ use crate::{
     ),
     tags(
         (name = "stateless", description = "Plan, ingredient check and triage from the CONTRACT inputs; no account needed."),
-        (name = "clinic", description = "A clinic's treatments, links and alerts; needs a session.")
+        (name = "clinic", description = "A clinic's treatments, links and alerts; needs a session."),
+        (name = "directory", description = "Find a trained, licensed practitioner near a city or a point; no account needed. Only opted-in, clinic-approved profiles are listed.")
     ),
     components(schemas(ErrorResponse, ErrorBody)),
     modifiers(&BearerAuth)
@@ -86,6 +88,7 @@ pub fn openapi_router(sign_in: &RateLimitConfig) -> OpenApiRouter<AppState> {
         .routes(routes!(clinic::revoke_link))
         .routes(routes!(clinic::list_alerts))
         .routes(routes!(clinic::acknowledge_alert))
+        .routes(routes!(directory::search_practitioners))
 }
 
 /// The OpenAPI document as pretty JSON.

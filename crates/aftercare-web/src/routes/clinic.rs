@@ -531,6 +531,10 @@ fn link_view(link: &PatientLinkRow, view: &TreatmentView, now: i64) -> LinkView 
         created: view.local(link.created_at),
         expires: view.local(link.expires_at),
         status,
+        kind: match link.purpose {
+            aftercare_store::LinkPurpose::Patient => "Plan pages",
+            aftercare_store::LinkPurpose::Calendar => "Calendar feed",
+        },
     }
 }
 

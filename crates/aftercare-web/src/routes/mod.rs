@@ -8,6 +8,8 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod clinic;
+pub mod directory;
+pub mod feeds;
 pub mod health;
 pub mod patient;
 
@@ -61,8 +63,10 @@ pub fn build_router(state: &AppState) -> anyhow::Result<(Router, Vec<RateLimitCo
         .merge(auth::router())
         .merge(auth::limited_router().layer(security::rate_limit_layer(&sign_in)))
         .merge(clinic::router())
+        .merge(directory::router())
         .merge(admin::router(settings.limits.upload_bytes))
         .merge(patient::router().layer(security::rate_limit_layer(&patient)))
+        .merge(feeds::router().layer(security::rate_limit_layer(&patient)))
         .merge(api::router(&sign_in)?)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(settings.limits.body_bytes))

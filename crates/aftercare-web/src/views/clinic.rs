@@ -154,6 +154,8 @@ pub struct LinkView {
     pub expires: String,
     /// "active", "expired" or "revoked".
     pub status: &'static str,
+    /// What it opens: "Plan pages" or "Calendar feed".
+    pub kind: &'static str,
 }
 
 /// A link just issued, shown once.

@@ -5,7 +5,9 @@
 //! belong here: deciding what to show (routes do that) and JSON (the API module).
 
 pub mod auth;
+pub mod calendar;
 pub mod clinic;
+pub mod directory;
 pub mod patient;
 
 use askama::Template;

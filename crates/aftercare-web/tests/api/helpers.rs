@@ -34,6 +34,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// The app's settings.
     pub settings: Settings,
+    /// The app's state (to drive the outbox worker by hand).
+    pub state: aftercare_web::state::AppState,
     /// The setup URL printed at start (first run).
     pub setup_url: Option<String>,
     /// The metrics listener, when configured.
@@ -86,6 +88,7 @@ pub async fn start(settings: Settings, dir: tempfile::TempDir) -> TestApp {
         .expect("app builds");
     let address = application.local_addr().expect("address");
     let store = application.state().store_arc();
+    let state = application.state().clone();
     let setup_url = application.setup_url().map(str::to_owned);
     let metrics_addr = application.metrics_addr();
     let (tx, rx) = oneshot::channel::<()>();
@@ -98,6 +101,7 @@ pub async fn start(settings: Settings, dir: tempfile::TempDir) -> TestApp {
         clock,
         store,
         settings,
+        state,
         setup_url,
         metrics_addr,
         dir: Some(dir),

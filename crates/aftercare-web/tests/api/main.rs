@@ -5,12 +5,20 @@
 //! - `clinic`: setup, sign-in, invitations, passwords, treatments, links, alerts, protocols;
 //! - `patient`: Today, the plan, check-ins, the product checker, the FAQ;
 //! - `api`: the JSON API and its OpenAPI document;
+//! - `directory`: Find a Practitioner: profiles, approval, the public page and API;
+//! - `instances`: two app instances on one PostgreSQL share sessions and deliver each alert
+//!   e-mail once;
+//! - `mail`: alert e-mails through a real SMTP server (PyPI `aiosmtpd`), the outbox's retries
+//!   and restarts, and the calendar feed;
 //! - `security`: clinic and link boundaries through every route, CSRF, escaping, rate and
 //!   body limits, bad input.
 
 mod api;
 mod clinic;
+mod directory;
 mod helpers;
+mod instances;
+mod mail;
 mod operations;
 mod patient;
 mod security;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod check_ins;
+mod directory;
 mod links;
 mod maintenance;
 mod outbox;
@@ -59,5 +60,10 @@ pub fn all() -> Vec<(&'static str, Story)> {
         maintenance::import_refuses_a_store_with_data_and_foreign_dumps,
         maintenance::connect_picks_the_backend_from_the_url,
         maintenance::backup_writes_a_usable_copy,
+        directory::a_profile_is_public_only_when_opted_in_and_approved,
+        directory::profiles_stay_in_their_clinic,
+        directory::the_database_refuses_inconsistent_profiles,
+        directory::the_directory_version_moves_with_every_change,
+        directory::profiles_survive_export_and_import,
     ]
 }

@@ -1,0 +1,32 @@
+//! The patient's calendar page: what subscribing gives, the form that issues a secret feed
+//! link, and (once issued) the link as a `webcal://` subscription and an `https://` address.
+
+use askama::Template;
+
+use super::PatientNav;
+
+/// The two forms of a feed URL: `webcal://` opens the calendar app, `https://` is for apps
+/// that ask for an address (Google Calendar's "From URL").
+#[derive(Debug, Clone)]
+pub struct FeedUrls {
+    /// `webcal://host/feed/{token}.ics`.
+    pub webcal: String,
+    /// `https://host/feed/{token}.ics` (or `http://` on a plain-HTTP install).
+    pub https: String,
+}
+
+/// "Add to your calendar".
+#[derive(Debug, Template)]
+#[template(path = "patient/calendar.html")]
+pub struct CalendarPage {
+    /// Navigation.
+    pub nav: PatientNav,
+    /// "Day 3", or when the treatment is.
+    pub day: String,
+    /// The new feed link, right after it was issued (shown only then).
+    pub urls: Option<FeedUrls>,
+    /// Until when the new link works.
+    pub expires: Option<String>,
+    /// Whether the new link includes the reapplication reminders.
+    pub reapply: bool,
+}
