@@ -27,6 +27,7 @@ mod directory;
 pub mod postgres;
 mod rows;
 mod shared;
+mod shelf;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -571,6 +572,44 @@ pub trait Store: Send + Sync {
     /// when it moved. Read it *before* [`Store::list_public_profiles`]: an index built
     /// after reading version `v` is at least as new as `v`.
     async fn directory_version(&self) -> StoreResult<i64>;
+
+    // ----- product shelf ----------------------------------------------------------
+
+    /// Adds a product to a treatment's shelf (the caller has checked its type and its
+    /// ingredient list). [`StoreError::NotFound`] if the treatment is not in this clinic;
+    /// [`StoreError::Invalid`] for an empty name or type.
+    async fn add_shelf_product(
+        &self,
+        product: &NewShelfProduct,
+        now: i64,
+    ) -> StoreResult<ShelfProductRow>;
+
+    /// The treatment's shelf, in the order the products were added. Empty for another
+    /// clinic's treatment.
+    async fn list_shelf_products(
+        &self,
+        clinic_id: &str,
+        treatment_id: &str,
+    ) -> StoreResult<Vec<ShelfProductRow>>;
+
+    /// Replaces a product's fields (name, brand, type, ingredients, from the clinic) and sets
+    /// `updated_at = now`. [`StoreError::NotFound`] unless the product is on the shelf of
+    /// `product.treatment_id` in `product.clinic_id`.
+    async fn update_shelf_product(
+        &self,
+        product_id: &str,
+        product: &NewShelfProduct,
+        now: i64,
+    ) -> StoreResult<ShelfProductRow>;
+
+    /// Removes a product from the treatment's shelf. Returns whether there was one (`false`
+    /// for another clinic's or another treatment's product, which is left untouched).
+    async fn delete_shelf_product(
+        &self,
+        clinic_id: &str,
+        treatment_id: &str,
+        product_id: &str,
+    ) -> StoreResult<bool>;
 }
 
 #[cfg(test)]

@@ -748,6 +748,54 @@ pub struct NewPractitionerProfile {
     pub opted_in: bool,
 }
 
+/// One product on a treatment's shelf (issue #9): what the patient uses, recorded by the
+/// patient through their link or by the practitioner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromRow)]
+#[serde(deny_unknown_fields)]
+pub struct ShelfProductRow {
+    /// UUID v7.
+    pub id: String,
+    /// The clinic.
+    pub clinic_id: String,
+    /// The treatment whose shelf it is on.
+    pub treatment_id: String,
+    /// The product's name, as written.
+    pub name: String,
+    /// The brand, if given.
+    pub brand: Option<String>,
+    /// The product type id of `aftercare_core::shelf::ShelfProductType` (`cleanser`, …).
+    pub product_type: String,
+    /// The label's ingredient list as given (checked by the web app before saving);
+    /// `None` when not provided.
+    pub ingredients: Option<String>,
+    /// Whether the clinic gave it as aftercare.
+    pub from_clinic: bool,
+    /// Epoch seconds.
+    pub created_at: i64,
+    /// Epoch seconds of the last change.
+    pub updated_at: i64,
+}
+
+/// A shelf product as saved, for [`crate::Store::add_shelf_product`] and
+/// [`crate::Store::update_shelf_product`]. The store adds the id and the timestamps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewShelfProduct {
+    /// The clinic.
+    pub clinic_id: String,
+    /// The treatment (must be in `clinic_id`).
+    pub treatment_id: String,
+    /// The product's name (not empty).
+    pub name: String,
+    /// The brand, if given.
+    pub brand: Option<String>,
+    /// The product type id (not empty).
+    pub product_type: String,
+    /// The ingredient list, if given.
+    pub ingredients: Option<String>,
+    /// Whether the clinic gave it as aftercare.
+    pub from_clinic: bool,
+}
+
 /// Every row of a store, as written by [`crate::Store::export_all`] and read by
 /// [`crate::Store::import_all`]. Each list is ordered by primary key, so two dumps of
 /// the same data are equal (and serialise to the same JSON) whatever the backend.
@@ -782,6 +830,9 @@ pub struct StoreDump {
     /// directory existed: then none).
     #[serde(default)]
     pub practitioner_profiles: Vec<PractitionerProfileRow>,
+    /// All shelf products (absent from dumps written before the shelf existed: then none).
+    #[serde(default)]
+    pub shelf_products: Vec<ShelfProductRow>,
 }
 
 impl StoreDump {

@@ -180,6 +180,7 @@ pub(crate) fn db_error(err: sqlx::Error, what: &str) -> StoreError {
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
         $crate::directory::impl_directory!($store, $db);
+        $crate::shelf::impl_shelf!($store, $db);
 
         impl $store {
             /// Queues one e-mail inside the caller's transaction.
@@ -423,6 +424,7 @@ macro_rules! impl_store {
                     .map_err(|e| db_error(e, "outbox message"))?;
                 }
                 Self::directory_import(&mut *conn, &dump.practitioner_profiles).await?;
+                Self::shelf_import(&mut *conn, &dump.shelf_products).await?;
                 Ok(())
             }
         }
@@ -530,6 +532,7 @@ macro_rules! impl_store {
                 .await
                 .map_err(|e| db_error(e, "outbox"))?;
                 let practitioner_profiles = Self::directory_export(&mut *tx).await?;
+                let shelf_products = Self::shelf_export(&mut *tx).await?;
                 tx.commit().await.map_err(|e| db_error(e, "export"))?;
                 // Sorted here rather than by SQL: PostgreSQL orders text by the
                 // database's collation, and a dump must not depend on it.
@@ -557,6 +560,7 @@ macro_rules! impl_store {
                     alerts,
                     outbox,
                     practitioner_profiles,
+                    shelf_products,
                 })
             }
 
@@ -1638,6 +1642,46 @@ macro_rules! impl_store {
             #[tracing::instrument(skip_all)]
             async fn directory_version(&self) -> $crate::StoreResult<i64> {
                 self.directory_current_version().await
+            }
+
+            // ----- product shelf (SQL in `shelf.rs`) ---------------------------------
+
+            #[tracing::instrument(skip_all)]
+            async fn add_shelf_product(
+                &self,
+                product: &$crate::NewShelfProduct,
+                now: i64,
+            ) -> $crate::StoreResult<$crate::ShelfProductRow> {
+                self.shelf_add(product, now).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn list_shelf_products(
+                &self,
+                clinic_id: &str,
+                treatment_id: &str,
+            ) -> $crate::StoreResult<Vec<$crate::ShelfProductRow>> {
+                self.shelf_list(clinic_id, treatment_id).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn update_shelf_product(
+                &self,
+                product_id: &str,
+                product: &$crate::NewShelfProduct,
+                now: i64,
+            ) -> $crate::StoreResult<$crate::ShelfProductRow> {
+                self.shelf_update(product_id, product, now).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn delete_shelf_product(
+                &self,
+                clinic_id: &str,
+                treatment_id: &str,
+                product_id: &str,
+            ) -> $crate::StoreResult<bool> {
+                self.shelf_delete(clinic_id, treatment_id, product_id).await
             }
         }
     };

@@ -24,6 +24,7 @@ pub mod protocols;
 pub mod routes;
 mod security;
 pub mod settings;
+mod shelf;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -302,7 +302,7 @@ fn write_new_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 fn summary(verb: &str, dump: &StoreDump, place: &Path) -> String {
     format!(
         "{verb} {} clinics, {} users, {} treatments, {} check-ins, {} alerts, {} e-mails, {} \
-         directory profiles ({}).",
+         directory profiles, {} shelf products ({}).",
         dump.clinics.len(),
         dump.users.len(),
         dump.treatments.len(),
@@ -310,6 +310,7 @@ fn summary(verb: &str, dump: &StoreDump, place: &Path) -> String {
         dump.alerts.len(),
         dump.outbox.len(),
         dump.practitioner_profiles.len(),
+        dump.shelf_products.len(),
         place.display()
     )
 }

@@ -514,6 +514,7 @@ async fn treatment_response(
             url: l.url,
             qr_svg: l.qr_svg,
         }),
+        shelf: crate::routes::shelf::items_of(state, &treatment, &view, &protocol).await?,
     };
     Ok(render_status(status, &page))
 }

@@ -10,7 +10,7 @@
 //! token, or a plan-pages token, is 404. What does not belong here: writing iCalendar (core).
 
 use aftercare_core::{
-    calendar::{CalendarOptions, default_namespace, plan_calendar},
+    calendar::{CalendarEvent, CalendarOptions, default_namespace, plan_calendar},
     protocol::Protocol,
 };
 use aftercare_store::{LinkPurpose, NewPatientLink, TreatmentRow, hash_token};
@@ -56,12 +56,18 @@ pub fn treatment_feed(
     protocol: &Protocol,
     treatment: &TreatmentRow,
     sun_reapplication: bool,
+    extra: Vec<CalendarEvent>,
 ) -> Result<String, AppError> {
     let view = TreatmentView::of(treatment)?;
     let mut options = CalendarOptions::new(default_namespace(protocol, &view.treated_at));
     options.sun_reapplication = sun_reapplication;
-    let calendar = plan_calendar(protocol, &view.treated_at, &view.profile, &options)
+    let mut calendar = plan_calendar(protocol, &view.treated_at, &view.profile, &options)
         .map_err(|e| AppError::internal(anyhow::anyhow!("calendar of {}: {e}", treatment.id)))?;
+    for event in extra {
+        calendar.add(event).map_err(|e| {
+            AppError::internal(anyhow::anyhow!("calendar of {}: {e}", treatment.id))
+        })?;
+    }
     Ok(calendar.to_ics())
 }
 
@@ -99,7 +105,18 @@ async fn feed(
             treatment.protocol_id.as_deref(),
         )
         .await?;
-    let body = treatment_feed(&protocol, &treatment, query.reapply.as_deref() == Some("1"))?;
+    // The shelf's reintroduction events (issue #9); none for an empty shelf, so the feed of a
+    // treatment without products stays byte for byte `plan_calendar`'s.
+    let view = TreatmentView::of(&treatment)?;
+    let shelf_events = crate::shelf::ShelfPlan::load(&state, &treatment, &view, &protocol)
+        .await?
+        .calendar_events();
+    let body = treatment_feed(
+        &protocol,
+        &treatment,
+        query.reapply.as_deref() == Some("1"),
+        shelf_events,
+    )?;
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(

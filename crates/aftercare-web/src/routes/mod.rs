@@ -12,6 +12,7 @@ pub mod directory;
 pub mod feeds;
 pub mod health;
 pub mod patient;
+pub mod shelf;
 
 use std::time::Duration;
 
@@ -66,6 +67,8 @@ pub fn build_router(state: &AppState) -> anyhow::Result<(Router, Vec<RateLimitCo
         .merge(directory::router())
         .merge(admin::router(settings.limits.upload_bytes))
         .merge(patient::router().layer(security::rate_limit_layer(&patient)))
+        .merge(shelf::patient_router().layer(security::rate_limit_layer(&patient)))
+        .merge(shelf::clinic_router())
         .merge(feeds::router().layer(security::rate_limit_layer(&patient)))
         .merge(api::router(&sign_in)?)
         .fallback(not_found)

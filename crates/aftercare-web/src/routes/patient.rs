@@ -317,6 +317,7 @@ async fn today(
         .await?
         .last()
         .map(|c| LevelView::of(c.level));
+    let shelf = crate::routes::shelf::today_view(&state, &context, &protocol, hours).await?;
     let page = TodayPage {
         nav: context.nav("today"),
         not_started: hours
@@ -327,6 +328,7 @@ async fn today(
         off_limits,
         skin_advice: plan.skin_advice.iter().map(sourced).collect(),
         last_check_in,
+        shelf,
         notices: notices(&plan),
     };
     Ok(render(&page))

@@ -207,6 +207,8 @@ pub struct TreatmentPage {
     pub links: Vec<LinkView>,
     /// A link issued by this request.
     pub new_link: Option<NewLinkView>,
+    /// The patient's products, in the order they come back (issue #9).
+    pub shelf: Vec<super::shelf::ShelfItemView>,
 }
 
 /// A member of the team.

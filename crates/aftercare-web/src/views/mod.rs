@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod clinic;
 pub mod directory;
 pub mod patient;
+pub mod shelf;
 
 use askama::Template;
 use axum::{

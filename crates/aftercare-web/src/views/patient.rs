@@ -98,6 +98,8 @@ pub struct TodayPage {
     pub skin_advice: Vec<SourcedView>,
     /// The last check-in's level, if any.
     pub last_check_in: Option<LevelView>,
+    /// The products coming back and today's routine from the shelf (issue #9), if any.
+    pub shelf: Option<super::shelf::ShelfTodayView>,
     /// Notices.
     pub notices: NoticesView,
 }

@@ -10,6 +10,7 @@
 //!   e-mail once;
 //! - `mail`: alert e-mails through a real SMTP server (PyPI `aiosmtpd`), the outbox's retries
 //!   and restarts, and the calendar feed;
+//! - `shelf`: the patient's products: reintroduction dates, pauses, routine, the feed;
 //! - `security`: clinic and link boundaries through every route, CSRF, escaping, rate and
 //!   body limits, bad input.
 
@@ -22,3 +23,4 @@ mod mail;
 mod operations;
 mod patient;
 mod security;
+mod shelf;

@@ -7,6 +7,7 @@ mod directory;
 mod links;
 mod maintenance;
 mod outbox;
+mod shelf;
 mod treatments;
 
 use crate::harness::Story;
@@ -65,5 +66,9 @@ pub fn all() -> Vec<(&'static str, Story)> {
         directory::the_database_refuses_inconsistent_profiles,
         directory::the_directory_version_moves_with_every_change,
         directory::profiles_survive_export_and_import,
+        shelf::products_are_added_listed_updated_and_removed,
+        shelf::another_clinic_cannot_see_or_touch_a_shelf,
+        shelf::the_database_refuses_an_empty_name_or_type,
+        shelf::shelf_products_survive_export_and_import,
     ]
 }
