@@ -4,6 +4,7 @@
 
 mod calendar;
 mod check;
+mod crash;
 mod data;
 mod plan;
 mod practitioners;

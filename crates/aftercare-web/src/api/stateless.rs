@@ -12,7 +12,10 @@ use aftercare_core::{
 };
 use axum::{Json, extract::State};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{
+    ToSchema,
+    openapi::schema::{Object, ObjectBuilder, SchemaType, Type},
+};
 
 use crate::{
     error::{ApiError, AppError, ErrorResponse},
@@ -169,7 +172,7 @@ pub struct PastCheckInRequest {
 pub struct TriageRequest {
     /// Echoed back.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = check_in_id_schema)]
     pub id: Option<serde_json::Value>,
     /// When the treatment took place (RFC 3339).
     #[schema(example = "2026-11-20T15:00:00+01:00")]
@@ -194,6 +197,21 @@ pub struct TriageRequest {
     pub history: Vec<PastCheckInRequest>,
 }
 
+/// The schema of a check-in's `id`: CONTRACT §5 takes a string or a number and echoes it back
+/// as given (found by API fuzzing: documented as a string only, a number echoed broke it).
+fn check_in_id_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([
+            Type::String,
+            Type::Number,
+            Type::Null,
+        ]))
+        .description(Some(
+            "The caller's id, a string or a number, echoed back in the result as given.",
+        ))
+        .build()
+}
+
 /// One rule that fired.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReasonResponse {
@@ -214,7 +232,7 @@ pub struct ReasonResponse {
 pub struct TriageResponse {
     /// The request's `id`, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = check_in_id_schema)]
     pub id: Option<serde_json::Value>,
     /// `expected`, `contact_practitioner`, `urgent` or `emergency`.
     pub level: String,

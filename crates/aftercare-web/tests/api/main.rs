@@ -10,6 +10,7 @@
 //!   e-mail once;
 //! - `mail`: alert e-mails through a real SMTP server (PyPI `aiosmtpd`), the outbox's retries
 //!   and restarts, and the calendar feed;
+//! - `reliability`: regressions found by API fuzzing (schemathesis, `tools/api-fuzz`);
 //! - `shelf`: the patient's products: reintroduction dates, pauses, routine, the feed;
 //! - `security`: clinic and link boundaries through every route, CSRF, escaping, rate and
 //!   body limits, bad input.
@@ -22,5 +23,6 @@ mod instances;
 mod mail;
 mod operations;
 mod patient;
+mod reliability;
 mod security;
 mod shelf;
