@@ -178,6 +178,10 @@ fn throughput(c: &mut Criterion) {
     let setup = setup();
     let mut memo = MatchMemo::new();
     check_all(&setup, &mut memo);
+    if let Ok(pass) = std::env::var("INCI_BENCH_PROFILE") {
+        profile_pass(&setup, &mut memo, &pass);
+        return;
+    }
     eprintln!(
         "corpus: {} lists, {} bytes ({} per list on average); dictionary: {} names ({} bytes of automaton)",
         setup.lists.len(),
@@ -239,6 +243,31 @@ fn throughput(c: &mut Criterion) {
         scan_cpu / check_cpu,
         scan_wall / check_wall,
     );
+}
+
+/// For profilers (`INCI_BENCH_PROFILE=check|parse|cold|scan`, e.g. under
+/// `valgrind --tool=callgrind`): runs one kind of pass over the corpus five times and nothing
+/// else, so that the profile holds only that work (after the setup).
+#[inline(never)]
+fn profile_pass(setup: &Setup, memo: &mut MatchMemo, pass: &str) {
+    for _ in 0..5 {
+        match pass {
+            "parse" => {
+                for list in &setup.lists {
+                    black_box(parse_inci_list(list));
+                }
+            }
+            "cold" => {
+                black_box(check_all(setup, &mut MatchMemo::new()));
+            }
+            "scan" => {
+                black_box(scan_all(setup));
+            }
+            _ => {
+                black_box(check_all(setup, memo));
+            }
+        }
+    }
 }
 
 /// Runs `work` and returns (CPU seconds of this thread, wall seconds). Without

@@ -8,13 +8,18 @@
 use aftercare_core::{
     Hours,
     inci::{
-        CheckTime, Checker, Product, ProductCheck, ProductType, kb::KnowledgeBase,
+        CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType, kb::KnowledgeBase,
         render::verdict_line,
     },
     instant::{format_local, parse_instant, parse_time_zone},
     profile::{Profile, SkinType},
 };
-use axum::{Json, extract::State, http::StatusCode, response::Response};
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse as _, Response},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -128,15 +133,16 @@ pub async fn check(
         treated_at: Some(treated_at),
     });
     let result = if errors.is_empty() {
-        match checker.check(
-            &text,
-            &Product {
-                product_type,
-                name: None,
-            },
-            &time,
-        ) {
-            Ok(check) => Some(result_view(&check)),
+        let about = Product {
+            product_type,
+            name: None,
+        };
+        match with_memo(|memo| {
+            checker
+                .check_with(&text, &about, &time, memo)
+                .map(|check| result_view(&check))
+        }) {
+            Ok(view) => Some(view),
             Err(error) => {
                 errors.add("ingredients", sentence(&error.to_string()));
                 None
@@ -265,7 +271,7 @@ fn check_time(request: &CheckRequest, now: jiff::Timestamp) -> Result<CheckTime,
 pub async fn check_api(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<CheckRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let time = check_time(&request, state.clock().now())?;
     let skin_ids = match &request.skin {
         None => Vec::new(),
@@ -293,17 +299,39 @@ pub async fn check_api(
         ..Profile::default()
     };
     let checker = Checker::new(KnowledgeBase::embedded(), &protocol, &profile);
-    let check = checker
-        .check(
-            &request.ingredients,
-            &Product {
-                product_type,
-                name: None,
-            },
-            &time,
-        )
-        .map_err(|e| AppError::Invalid(format!("ingredients: {e}")))?;
-    Ok(Json(
-        serde_json::to_value(&check).map_err(AppError::internal)?,
-    ))
+    let about = Product {
+        product_type,
+        name: None,
+    };
+    let response = with_memo(|memo| {
+        let check = checker
+            .check_with(&request.ingredients, &about, &time, memo)
+            .map_err(|e| AppError::Invalid(format!("ingredients: {e}")))?;
+        // Serialised straight from the borrowed verdict: no intermediate JSON value.
+        Ok::<_, AppError>(Json(&check).into_response())
+    })?;
+    Ok(response)
+}
+
+/// How many distinct ingredient names a worker thread remembers before it starts afresh: a
+/// bound on memory (a few MiB) whatever the requests send.
+const MEMO_LIMIT: usize = 20_000;
+
+thread_local! {
+    /// Each runtime worker thread's memo of matched names. Matching depends only on the
+    /// embedded knowledge base, never on the request, so sharing it between requests is safe
+    /// and makes the common names of every label cost one hash look-up.
+    static MEMO: std::cell::RefCell<MatchMemo> = std::cell::RefCell::new(MatchMemo::new());
+}
+
+/// Runs `work` with this thread's memo (the work is synchronous: it never holds the memo across
+/// an `.await`).
+fn with_memo<R>(work: impl FnOnce(&mut MatchMemo) -> R) -> R {
+    MEMO.with(|cell| {
+        let mut memo = cell.borrow_mut();
+        if memo.len() > MEMO_LIMIT {
+            *memo = MatchMemo::new();
+        }
+        work(&mut memo)
+    })
 }

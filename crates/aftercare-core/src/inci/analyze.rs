@@ -372,7 +372,7 @@ pub struct ProductCheck<'a> {
     /// The input text.
     pub text: &'a str,
     /// What the parser found.
-    pub parsed: ParsedList,
+    pub parsed: ParsedList<'a>,
     /// Every ingredient, in printed order (a split item gives several).
     pub ingredients: Vec<IngredientCheck<'a>>,
     /// The product rules that apply to the product's type.
@@ -404,7 +404,7 @@ pub struct ProductCheck<'a> {
 
 impl ProductCheck<'_> {
     /// The parsed item an ingredient comes from.
-    pub fn item(&self, ingredient: &IngredientCheck<'_>) -> &ParsedIngredient {
+    pub fn item(&self, ingredient: &IngredientCheck<'_>) -> &ParsedIngredient<'_> {
         &self.parsed.ingredients[ingredient.item]
     }
 
@@ -1306,7 +1306,7 @@ impl Serialize for ProductCheck<'_> {
                 .iter()
                 .filter(|d| !d.text.is_empty())
                 .map(|d| DroppedJson {
-                    text: &d.text,
+                    text: d.text,
                     reason: d.reason.as_str(),
                 })
                 .collect(),

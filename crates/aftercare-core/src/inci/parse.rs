@@ -17,11 +17,12 @@
 //! vocabulary (headers, prose, disclaimers) through a compile-time signature table, so an
 //! ordinary INCI name is read once and copied once. Brackets are paired as they are met; if one
 //! does not close nearby, a table of all pairs is built once instead. Every look-ahead is
-//! bounded, so the time is linear in the input. The allocations are the output (a `String` per
-//! ingredient and per dropped piece, and the two vectors), plus a pairing table only when some
+//! bounded, so the time is linear in the input. Names and dropped text borrow from the input;
+//! the allocations are the two output vectors, a `String` only for a name that cleaning had to
+//! rebuild (inner markers, doubled or Unicode spaces), and a pairing table only when some
 //! bracket is left unclosed.
 
-use std::ops::Range;
+use std::{borrow::Cow, ops::Range};
 
 use serde::Serialize;
 
@@ -49,16 +50,16 @@ const LOOKAHEAD_BYTES: usize = 64;
 /// spans (across both lists) overlap. Text that is neither (separators, brackets of a "may
 /// contain" group, whitespace) is in no span.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ParsedList {
+pub struct ParsedList<'a> {
     /// The ingredient items, in printed order.
-    pub ingredients: Vec<ParsedIngredient>,
+    pub ingredients: Vec<ParsedIngredient<'a>>,
     /// The text that was left out, with the reason, in printed order.
-    pub dropped: Vec<DroppedText>,
+    pub dropped: Vec<DroppedText<'a>>,
 }
 
-impl ParsedList {
+impl<'a> ParsedList<'a> {
     /// The ingredients of one section, in printed order.
-    pub fn in_section(&self, section: Section) -> impl Iterator<Item = &ParsedIngredient> + '_ {
+    pub fn in_section(&self, section: Section) -> impl Iterator<Item = &ParsedIngredient<'a>> + '_ {
         self.ingredients
             .iter()
             .filter(move |ingredient| ingredient.section == section)
@@ -67,12 +68,13 @@ impl ParsedList {
 
 /// One ingredient item as printed on the label.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ParsedIngredient {
+pub struct ParsedIngredient<'a> {
     /// The cleaned name as printed: footnote markers (`*`, `†`, `™` …), percentages and stray
     /// punctuation removed, whitespace collapsed, case and brackets kept. Examples:
     /// `Zinc Oxide`, `Aqua/Water/Eau`, `Water\Aqua\Eau`, `CI 77891 (Titanium Dioxide)`,
-    /// `Alcohol Denat.`. Never empty.
-    pub text: String,
+    /// `Alcohol Denat.`. Never empty. Borrowed from the input whenever the cleaned name is
+    /// one unbroken stretch of it (nearly always); owned only when cleaning rebuilt it.
+    pub text: Cow<'a, str>,
     /// The byte range of the raw item in the input, so `&input[span]` is the item as printed
     /// (markers and percentages included, surrounding whitespace and separators excluded).
     pub span: Range<usize>,
@@ -124,9 +126,9 @@ impl Section {
 
 /// A piece of the input that was recognised as not being an ingredient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DroppedText {
+pub struct DroppedText<'a> {
     /// The text as printed (whitespace at the ends trimmed); empty for an empty item.
-    pub text: String,
+    pub text: &'a str,
     /// Its byte range in the input.
     pub span: Range<usize>,
     /// Why it is not an ingredient.
@@ -221,7 +223,7 @@ impl DropReason {
 ///   (and will be reported as unknown), which is safer than dropping a real ingredient.
 /// * **Empty** positions (`, ,`) and items made only of markers are reported as
 ///   [`DropReason::Empty`].
-pub fn parse_inci_list(text: &str) -> ParsedList {
+pub fn parse_inci_list(text: &str) -> ParsedList<'_> {
     let mut parser = Parser::new(text);
     parser.scan();
     parser.out
@@ -454,10 +456,9 @@ const NO_WORD: usize = usize::MAX;
 
 /// Read ordinary (not [`SPECIAL`]) bytes from `pos` into `scan`; return the position of the
 /// next special byte, or the end. The scanner's hot loop, kept small so its state stays in
-/// registers.
+/// registers: the bytes of a word are only OR-ed into the item's classes.
 #[inline(never)]
 fn read_ordinary(b: &[u8], pos: usize, scan: &mut ItemScan, word_start: &mut usize) -> usize {
-    let mut and_class = scan.and_class;
     let mut or_class = scan.or_class;
     let mut start = *word_start;
     let mut pos = pos;
@@ -466,54 +467,83 @@ fn read_ordinary(b: &[u8], pos: usize, scan: &mut ItemScan, word_start: &mut usi
         if class & SPECIAL != 0 {
             break;
         }
-        and_class &= class;
         or_class |= class;
+        pos += 1;
         if class & WORD != 0 {
             if start == NO_WORD {
-                start = pos;
+                start = pos - 1;
+            }
+            // The rest of the word: ASCII letters eight at a time, then byte by byte.
+            while let Some(chunk) = b.get(pos..pos + 8)
+                && let Ok(chunk) = <[u8; 8]>::try_from(chunk)
+            {
+                let run = ascii_letter_run(u64::from_le_bytes(chunk));
+                if run > 0 {
+                    or_class |= BYTE_CLASS[usize::from(b'a')];
+                    pos += run;
+                }
+                if run < 8 {
+                    break;
+                }
+            }
+            while let Some(&c) = b.get(pos) {
+                let class = BYTE_CLASS[usize::from(c)];
+                if class & (WORD | SPECIAL) != WORD {
+                    break;
+                }
+                or_class |= class;
+                pos += 1;
             }
         } else {
             if start != NO_WORD {
-                survey_word(b, &mut scan.survey, start, pos);
+                survey_word(b, &mut scan.survey, start, pos - 1);
                 start = NO_WORD;
             }
-            if c == b' ' && pos > 0 && b[pos - 1] == b' ' {
-                scan.double_space = true;
+            if c == b' ' && pos >= 2 && b[pos - 2] == b' ' {
+                // A doubled space is collapsed by cleaning.
+                or_class |= NOT_PLAIN;
             }
         }
-        pos += 1;
     }
-    scan.and_class = and_class;
     scan.or_class = or_class;
     *word_start = start;
     pos
+}
+
+/// How many of the eight bytes of `chunk` (little-endian: the first byte is the lowest) are
+/// ASCII letters before the first one that is not. Every letter has the same [`BYTE_CLASS`].
+fn ascii_letter_run(chunk: u64) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Each byte as 7 bits, folded to lower case (0x20 set): at most 0x7F, so adding up to
+    // 0x1F below never carries into the next byte.
+    let folded = (chunk & !HIGH) | (0x20 * ONES);
+    let at_least_a = folded + u64::from(0x80 - b'a') * ONES;
+    let above_z = folded + u64::from(0x80 - b'z' - 1) * ONES;
+    let letters = at_least_a & !above_z & !chunk & HIGH;
+    ((!letters & HIGH).trailing_zeros() / 8) as usize
 }
 
 /// What the scanner learns about an item while reading it, so that ordinary items need no
 /// second pass.
 #[derive(Clone, Copy)]
 struct ItemScan {
-    /// The bitwise AND of the [`BYTE_CLASS`] of every byte of the item.
-    and_class: u8,
-    /// The bitwise OR of the same.
+    /// The bitwise OR of the [`BYTE_CLASS`] of every byte of the item, with [`NOT_PLAIN`] also
+    /// set for a non-ASCII space or two spaces in a row.
     or_class: u8,
-    /// Two spaces in a row somewhere.
-    double_space: bool,
     /// The words outside brackets.
     survey: Survey,
 }
 
 impl ItemScan {
     const NEW: ItemScan = ItemScan {
-        and_class: u8::MAX,
         or_class: 0,
-        double_space: false,
         survey: Survey::NEW,
     };
 
     /// Whether every byte may appear in a clean name as it is (see [`Parser::is_plain`]).
     fn plain_bytes(&self) -> Plain {
-        if self.and_class & PLAIN == 0 || self.double_space {
+        if self.or_class & NOT_PLAIN != 0 {
             Plain::No
         } else {
             Plain::Bytes {
@@ -537,7 +567,7 @@ enum Plain {
 struct Parser<'a> {
     text: &'a str,
     b: &'a [u8],
-    out: ParsedList,
+    out: ParsedList<'a>,
     section: Section,
     /// The section to return to when a bracketed "may contain" group closes.
     outer_section: Section,
@@ -618,7 +648,6 @@ impl<'a> Parser<'a> {
                     Some((close, false)) => {
                         for &d in &b[pos..=close] {
                             let class = BYTE_CLASS[usize::from(d)];
-                            scan.and_class &= class;
                             scan.or_class |= class;
                         }
                         pos = close + 1;
@@ -661,12 +690,11 @@ impl<'a> Parser<'a> {
                     word_start = NO_WORD;
                 }
                 if kind == Boundary::Percent {
-                    scan.and_class &= class;
+                    scan.or_class |= class & NOT_PLAIN;
                 }
                 self.item(item_start, item_end, before, kind, &scan);
                 scan = ItemScan::NEW;
                 if kind == Boundary::Star {
-                    scan.and_class &= class;
                     scan.or_class |= class;
                 }
                 item_start = next_start;
@@ -677,7 +705,6 @@ impl<'a> Parser<'a> {
             }
             // Not a boundary after all: an ordinary byte of the item.
             if c < 0x80 {
-                scan.and_class &= class;
                 scan.or_class |= class;
                 if class & WORD != 0 && word_start == NO_WORD {
                     word_start = pos;
@@ -690,10 +717,9 @@ impl<'a> Parser<'a> {
                         survey_word(b, &mut scan.survey, word_start, pos);
                         word_start = NO_WORD;
                     }
-                    scan.and_class = 0;
+                    scan.or_class |= NOT_PLAIN;
                     pos += space;
                 } else {
-                    scan.and_class &= class;
                     scan.or_class |= class;
                     if word_start == NO_WORD {
                         word_start = pos;
@@ -957,15 +983,14 @@ impl<'a> Parser<'a> {
         if s >= e {
             if before.is_list_separator() && after.is_list_separator() {
                 self.out.dropped.push(DroppedText {
-                    text: String::new(),
+                    text: "",
                     span: s..s,
                     reason: DropReason::Empty,
                 });
             }
             return;
         }
-        let survey = scan.survey;
-        if let Some(d) = survey.disclaimer {
+        if let Some(d) = scan.survey.disclaimer {
             // Header words just before the disclaimer belong to it ("Ingredients subject to
             // change"); what comes before them is an item of its own.
             let from = match self.header_run(s, d, true) {
@@ -987,7 +1012,14 @@ impl<'a> Parser<'a> {
             self.mode = Mode::Disclaimer;
             return;
         }
-        self.core(s, e, before, after, Some(survey), scan.plain_bytes());
+        self.core(
+            s,
+            e,
+            before,
+            after,
+            Some(scan.survey.outline()),
+            scan.plain_bytes(),
+        );
     }
 
     /// Everything but disclaimers: headers, sticky prose, footnotes, labels, retailer codes,
@@ -998,7 +1030,7 @@ impl<'a> Parser<'a> {
         e: usize,
         before: Boundary,
         after: Boundary,
-        survey: Option<Survey>,
+        survey: Option<Outline>,
         plain: Plain,
     ) {
         // The callers pass trimmed, non-empty ranges.
@@ -1006,7 +1038,7 @@ impl<'a> Parser<'a> {
         let mut before = before;
         let mut survey = match survey {
             Some(survey) => survey,
-            None => self.survey(s, e),
+            None => self.survey(s, e).outline(),
         };
         if after == Boundary::Colon {
             // "Inactive Ingredients:", "May Contain (+/-):", and labels that end in header
@@ -1027,7 +1059,7 @@ impl<'a> Parser<'a> {
             }
             s = s2;
             before = Boundary::Colon;
-            survey = self.survey(s, e);
+            survey = self.survey(s, e).outline();
         }
         match self.mode {
             Mode::Prose => return self.drop_text(s, e, DropReason::Prose),
@@ -1038,7 +1070,7 @@ impl<'a> Parser<'a> {
             self.seen_footnote = true;
             return self.drop_text(s, e, DropReason::Footnote);
         }
-        if survey.is_prose() {
+        if survey.prose {
             self.mode = Mode::Prose;
             return self.drop_text(s, e, DropReason::Prose);
         }
@@ -1107,7 +1139,7 @@ impl<'a> Parser<'a> {
 
     fn drop_text(&mut self, s: usize, e: usize, reason: DropReason) {
         let (s, e) = self.trim(s, e);
-        let text = self.text.get(s..e).unwrap_or_default().to_owned();
+        let text = self.text.get(s..e).unwrap_or_default();
         self.out.dropped.push(DroppedText {
             text,
             span: s..e,
@@ -1261,10 +1293,10 @@ impl<'a> Parser<'a> {
     // -----------------------------------------------------------------------------------------
 
     /// The cleaned name of the item `[s, e)` and its printed percentage.
-    fn clean(&self, s: usize, e: usize, plain: Plain) -> (String, Option<f32>) {
+    fn clean(&self, s: usize, e: usize, plain: Plain) -> (Cow<'a, str>, Option<f32>) {
         let b = self.b;
         if self.is_plain(s, e, plain) {
-            return (self.text.get(s..e).unwrap_or_default().to_owned(), None);
+            return (Cow::Borrowed(self.text.get(s..e).unwrap_or_default()), None);
         }
         let mut cuts = [(0usize, 0usize); 4];
         let mut n_cuts = 0;
@@ -1314,19 +1346,66 @@ impl<'a> Parser<'a> {
             }
         }
 
+        let cuts = &cuts[..n_cuts];
+        // Most names that need cleaning are still one unbroken stretch of the input (a marker
+        // or a percentage at an end left out): borrow those; copy only the others.
+        let mut source: Option<(usize, usize)> = None;
+        let mut verbatim = true;
+        self.name_chars(s, e, cuts, |from, len, spaced| match source {
+            None => source = Some((from, from + len)),
+            Some((start, end)) => {
+                verbatim &= from == end || (spaced && from == end + 1 && b[end] == b' ');
+                source = Some((start, from + len));
+            }
+        });
+        let Some((start, end)) = source else {
+            return (Cow::Borrowed(""), percent);
+        };
+        if verbatim {
+            let name = self.text.get(start..end).unwrap_or_default();
+            let keep = without_junk(name);
+            return (Cow::Borrowed(name.get(keep).unwrap_or_default()), percent);
+        }
         let mut out = String::with_capacity(e - s);
+        self.name_chars(s, e, cuts, |from, len, spaced| {
+            if spaced {
+                out.push(' ');
+            }
+            out.push_str(self.text.get(from..from + len).unwrap_or_default());
+        });
+        let keep = without_junk(&out);
+        out.truncate(keep.end);
+        out.drain(..keep.start);
+        (Cow::Owned(out), percent)
+    }
+
+    /// The characters that cleaning keeps of the item `[s, e)`, in order: `emit(start, len,
+    /// spaced)` for each, where `spaced` says that a single space goes before it. The `cuts`
+    /// (percentages) are left out, and so are markers; whitespace runs become one space.
+    fn name_chars(
+        &self,
+        s: usize,
+        e: usize,
+        cuts: &[(usize, usize)],
+        mut emit: impl FnMut(usize, usize, bool),
+    ) {
+        let b = self.b;
         let mut pending_space = false;
+        let mut started = false;
         let mut cut = 0;
         let mut i = s;
         while i < e {
-            if cut < n_cuts && i == cuts[cut].0 {
-                i = cuts[cut].1;
+            if let Some(&(cut_start, cut_end)) = cuts.get(cut)
+                && i == cut_start
+            {
+                i = cut_end;
                 cut += 1;
                 pending_space = true;
                 continue;
             }
             let c = b[i];
-            if c < 0x80 {
+            let from = i;
+            let len = if c < 0x80 {
                 i += 1;
                 if c.is_ascii_whitespace() || c.is_ascii_control() {
                     pending_space = true;
@@ -1335,11 +1414,7 @@ impl<'a> Parser<'a> {
                 if c == b'*' {
                     continue;
                 }
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(char::from(c));
+                1
             } else {
                 let Some(ch) = self.char_at(i) else {
                     i += 1;
@@ -1353,15 +1428,12 @@ impl<'a> Parser<'a> {
                 if is_marker_char(ch) {
                     continue;
                 }
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(ch);
-            }
+                ch.len_utf8()
+            };
+            emit(from, len, pending_space && started);
+            pending_space = false;
+            started = true;
         }
-        trim_junk(&mut out);
-        (out, percent)
     }
 
     /// Whether the item `[s, e)` is already clean: printable ASCII with no marker, no
@@ -1395,7 +1467,7 @@ impl<'a> Parser<'a> {
                 digits
             }
         };
-        !digits || !b[s..e].windows(3).any(|w| w.eq_ignore_ascii_case(b"ppm"))
+        !digits || !contains_ppm(&b[s..e])
     }
 
     /// If the group content `[a, z)` is only a percentage (`2%`, `1450 ppm`, `2% w/w`), its
@@ -1905,11 +1977,11 @@ struct Survey {
     starter: bool,
     /// Where a disclaimer starts, if one does.
     disclaimer: Option<usize>,
-    /// Vocabulary candidates among the words, as (start, end): the first word, and the last
-    /// two words read (None where that word was not a candidate).
-    first_word: Option<(usize, usize)>,
-    prev: Option<(usize, usize)>,
-    prev2: Option<(usize, usize)>,
+    /// Vocabulary candidates among the words, as (start, end, [`VOCABULARY`] flags): the first
+    /// word, and the last two words read (None where that word was not a candidate).
+    first_word: Option<(usize, usize, u8)>,
+    prev: Option<(usize, usize, u8)>,
+    prev2: Option<(usize, usize, u8)>,
 }
 
 impl Survey {
@@ -1926,6 +1998,14 @@ impl Survey {
         prev2: None,
     };
 
+    /// What [`Parser::core`] needs of the survey (a copy of two flags, not of the survey).
+    fn outline(&self) -> Outline {
+        Outline {
+            first_is_header_word: self.first_is_header_word,
+            prose: self.is_prose(),
+        }
+    }
+
     fn is_prose(&self) -> bool {
         self.starter
             || (self.words >= 4 && self.function_words >= 2)
@@ -1934,6 +2014,15 @@ impl Survey {
                 && self.lowercase_words + 1 >= self.words
                 && self.function_words >= 1)
     }
+}
+
+/// The outcome of a [`Survey`] for one item.
+#[derive(Debug, Clone, Copy)]
+struct Outline {
+    /// See [`Survey::first_is_header_word`].
+    first_is_header_word: bool,
+    /// See [`Survey::is_prose`].
+    prose: bool,
 }
 
 /// A list of lower-cased words.
@@ -2181,36 +2270,160 @@ fn survey_word_slow(b: &[u8], survey: &mut Survey, start: usize, end: usize) {
     }
     let lowered = lower(word);
     let w = lowered.as_bytes();
-    if is_function_word(w) {
+    let flags = vocabulary_flags(w);
+    if flags & FUNCTION_WORD != 0 {
         survey.function_words += 1;
     }
     if survey.words == 1 {
-        survey.starter |= prose_starter(w, None);
-        survey.first_is_header_word = header_word(w).is_some();
-        survey.first_word = Some((start, end));
+        survey.starter |= flags & PROSE_FIRST != 0;
+        survey.first_is_header_word = flags & HEADER != 0;
+        survey.first_word = Some((start, end, flags));
     } else if survey.words == 2
-        && let Some((a, z)) = survey.first_word
+        && let Some((a, z, first_flags)) = survey.first_word
+        && first_flags & PROSE_PAIR_FIRST != 0
     {
         survey.starter |= prose_starter(lower(&b[a..z]).as_bytes(), Some(w));
     }
     if survey.disclaimer.is_none()
-        && let Some((a1, z1)) = survey.prev
+        && let Some((a1, z1, flags1)) = survey.prev
+        && (flags1 & DISCLAIMER2_FIRST != 0
+            || survey
+                .prev2
+                .is_some_and(|(_, _, flags2)| flags2 & DISCLAIMER3_FIRST != 0))
     {
         let w1 = lower(&b[a1..z1]);
-        if let Some((a2, z2)) = survey.prev2
+        if let Some((a2, z2, flags2)) = survey.prev2
+            && flags2 & DISCLAIMER3_FIRST != 0
             && disclaimer3(lower(&b[a2..z2]).as_bytes(), w1.as_bytes(), w)
         {
             survey.disclaimer = Some(a2);
-        } else if disclaimer2(w1.as_bytes(), w) {
+        } else if flags1 & DISCLAIMER2_FIRST != 0 && disclaimer2(w1.as_bytes(), w) {
             survey.disclaimer = Some(a1);
         }
     }
     survey.prev2 = survey.prev;
-    survey.prev = Some((start, end));
+    survey.prev = Some((start, end, flags));
 }
 
-fn is_function_word(word: &[u8]) -> bool {
-    FUNCTION_WORDS.contains(&word)
+/// [`VOCABULARY`] flag: an English function word ([`FUNCTION_WORDS`]).
+const FUNCTION_WORD: u8 = 1;
+/// [`VOCABULARY`] flag: a first word that makes an item prose ([`PROSE_FIRST_WORDS`]).
+const PROSE_FIRST: u8 = 2;
+/// [`VOCABULARY`] flag: the first word of a [`PROSE_PAIRS`] entry.
+const PROSE_PAIR_FIRST: u8 = 4;
+/// [`VOCABULARY`] flag: a header word ([`header_word`] knows it).
+const HEADER: u8 = 8;
+/// [`VOCABULARY`] flag: a first word of a [`DISCLAIMER_PAIRS`] entry.
+const DISCLAIMER2_FIRST: u8 = 16;
+/// [`VOCABULARY`] flag: a first word of a [`DISCLAIMER_TRIPLES`] entry.
+const DISCLAIMER3_FIRST: u8 = 32;
+
+/// Slots of [`VOCABULARY`] (a power of two, well above the number of words).
+const VOCABULARY_SLOTS: usize = 512;
+
+/// Every word of the vocabulary tables above with what it can be (the flags above), as an
+/// open-addressing hash table built at compile time: one look-up per candidate word instead of
+/// a pass over each table. Words that only follow another word are not in it; the pairs and
+/// triples are checked in their tables once the first word is known to start one.
+static VOCABULARY: [(&[u8], u8); VOCABULARY_SLOTS] = {
+    let mut table: [(&[u8], u8); VOCABULARY_SLOTS] = [(b"", 0); VOCABULARY_SLOTS];
+    table = vocabulary_add(table, FUNCTION_WORDS, FUNCTION_WORD);
+    table = vocabulary_add(table, PROSE_FIRST_WORDS, PROSE_FIRST);
+    let mut k = 0;
+    while k < PROSE_PAIRS.len() {
+        table = vocabulary_add(table, &[PROSE_PAIRS[k].0], PROSE_PAIR_FIRST);
+        k += 1;
+    }
+    table = vocabulary_add(table, HEADER_CORE, HEADER);
+    table = vocabulary_add(table, HEADER_ACTIVE, HEADER);
+    table = vocabulary_add(table, HEADER_INACTIVE, HEADER);
+    table = vocabulary_add(table, HEADER_FILLER, HEADER);
+    table = vocabulary_add(table, HEADER_WEAK, HEADER);
+    let mut k = 0;
+    while k < HEADER_MAY.len() {
+        table = vocabulary_add(table, &[HEADER_MAY[k].0], HEADER);
+        k += 1;
+    }
+    let mut k = 0;
+    while k < DISCLAIMER_PAIRS.len() {
+        table = vocabulary_add(table, DISCLAIMER_PAIRS[k].0, DISCLAIMER2_FIRST);
+        k += 1;
+    }
+    let mut k = 0;
+    while k < DISCLAIMER_TRIPLES.len() {
+        table = vocabulary_add(table, DISCLAIMER_TRIPLES[k].0, DISCLAIMER3_FIRST);
+        k += 1;
+    }
+    table
+};
+
+/// FNV-1a, the hash of [`VOCABULARY`].
+const fn vocabulary_hash(word: &[u8]) -> usize {
+    let mut hash: u32 = 0x811C_9DC5;
+    let mut k = 0;
+    while k < word.len() {
+        hash ^= word[k] as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+        k += 1;
+    }
+    hash as usize
+}
+
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < a.len() {
+        if a[k] != b[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+const fn vocabulary_add(
+    mut table: [(&'static [u8], u8); VOCABULARY_SLOTS],
+    words: &[&'static [u8]],
+    flag: u8,
+) -> [(&'static [u8], u8); VOCABULARY_SLOTS] {
+    let mut k = 0;
+    while k < words.len() {
+        let word = words[k];
+        let mut slot = vocabulary_hash(word) % VOCABULARY_SLOTS;
+        loop {
+            if table[slot].0.is_empty() {
+                table[slot] = (word, flag);
+                break;
+            }
+            if same_bytes(table[slot].0, word) {
+                table[slot].1 |= flag;
+                break;
+            }
+            slot = (slot + 1) % VOCABULARY_SLOTS;
+        }
+        k += 1;
+    }
+    table
+}
+
+/// What a lower-cased word can be in the vocabulary (0: nothing).
+fn vocabulary_flags(word: &[u8]) -> u8 {
+    if word.is_empty() {
+        return 0;
+    }
+    let mut slot = vocabulary_hash(word) % VOCABULARY_SLOTS;
+    loop {
+        let (entry, flags) = VOCABULARY[slot];
+        if entry.is_empty() {
+            return 0;
+        }
+        if entry == word {
+            return flags;
+        }
+        slot = (slot + 1) % VOCABULARY_SLOTS;
+    }
 }
 
 /// Whether an item opening with `first` (and `second`) is prose.
@@ -2245,6 +2458,20 @@ fn is_abbreviation(word: &[u8]) -> bool {
         b"fl", b"approx", b"incl", b"vol", b"aq",
     ];
     WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether `item` contains `ppm` in any case (a byte loop: this runs on every item with a
+/// digit).
+fn contains_ppm(item: &[u8]) -> bool {
+    let mut k = 2;
+    while k < item.len() {
+        // `c | 0x20 == b'm'` holds for `m` and `M` only.
+        if item[k] | 0x20 == b'm' && item[k - 1] | 0x20 == b'p' && item[k - 2] | 0x20 == b'p' {
+            return true;
+        }
+        k += 1;
+    }
+    false
 }
 
 /// A short chemical locant or Greek-letter prefix (`1`, `2`, `N`, `4A`, `Alpha`, `Trans`).
@@ -2323,12 +2550,12 @@ fn percent_at(b: &[u8], i: usize, e: usize) -> Option<(Option<f32>, usize)> {
     Some((value, j))
 }
 
-/// Remove leading and trailing punctuation from a cleaned name, keeping brackets and the full
-/// stop of a final abbreviation (`Alcohol Denat.`). Empties names with no letter or digit.
-fn trim_junk(out: &mut String) {
+/// The part of a cleaned name left once leading and trailing punctuation is removed, keeping
+/// brackets and the full stop of a final abbreviation (`Alcohol Denat.`). Empty for names with
+/// no letter or digit.
+fn without_junk(out: &str) -> Range<usize> {
     if !out.chars().any(char::is_alphanumeric) {
-        out.clear();
-        return;
+        return 0..0;
     }
     let keep_end = |c: char| c.is_alphanumeric() || c == ')' || c == ']';
     let mut end = out
@@ -2346,14 +2573,11 @@ fn trim_junk(out: &mut String) {
             end += 1;
         }
     }
-    out.truncate(end);
-    let start = out
+    let start = out[..end]
         .char_indices()
         .find(|&(_, c)| c.is_alphanumeric() || c == '(' || c == '[')
-        .map_or(out.len(), |(k, _)| k);
-    if start > 0 {
-        out.drain(..start);
-    }
+        .map_or(end, |(k, _)| k);
+    start..end
 }
 
 /// Whitespace, control and invisible characters (zero-width spaces, byte-order mark, the
@@ -2397,6 +2621,8 @@ const WORD: u8 = 16;
 const WORD_LETTER: u8 = 32;
 /// [`BYTE_CLASS`] bit: an ASCII digit.
 const DIGIT: u8 = 64;
+/// [`BYTE_CLASS`] bit: may not appear in an already clean name (the complement of [`PLAIN`]).
+const NOT_PLAIN: u8 = 128;
 
 /// What each byte can be, so the hot loops test one table entry per byte.
 static BYTE_CLASS: [u8; 256] = byte_classes();
@@ -2454,6 +2680,8 @@ const fn byte_classes() -> [u8; 256] {
             )
         {
             class |= PLAIN;
+        } else {
+            class |= NOT_PLAIN;
         }
         table[c] = class;
         c += 1;
@@ -2509,7 +2737,7 @@ mod tests {
         parse_inci_list(text)
             .ingredients
             .into_iter()
-            .map(|i| i.text)
+            .map(|i| i.text.into_owned())
             .collect()
     }
 
@@ -2517,7 +2745,7 @@ mod tests {
         parse_inci_list(text)
             .dropped
             .into_iter()
-            .map(|d| (d.reason, d.text))
+            .map(|d| (d.reason, d.text.to_owned()))
             .collect()
     }
 
@@ -2525,7 +2753,7 @@ mod tests {
         parse_inci_list(text)
             .ingredients
             .into_iter()
-            .map(|i| (i.section, i.position, i.text, i.percent))
+            .map(|i| (i.section, i.position, i.text.into_owned(), i.percent))
             .collect()
     }
 
@@ -2571,7 +2799,7 @@ mod tests {
                 "dropped spans out of order: {list:#?}"
             );
             last_end = span.end;
-            assert_eq!(drop.text, text[span.clone()]);
+            assert_eq!(drop.text, &text[span.clone()]);
             spans.push(span.clone());
         }
         spans.sort_by_key(|span| (span.start, span.end));
@@ -2723,7 +2951,7 @@ mod tests {
         let list = parse_inci_list(&text);
         let may: Vec<&str> = list
             .in_section(Section::MayContain)
-            .map(|i| i.text.as_str())
+            .map(|i| i.text.as_ref())
             .collect();
         assert_eq!(
             may,
@@ -3018,7 +3246,7 @@ mod tests {
         let text = record("p120");
         let list = parse_inci_list(&text);
         assert_eq!(
-            list.ingredients.last().map(|i| i.text.as_str()),
+            list.ingredients.last().map(|i| i.text.as_ref()),
             Some("Mica")
         );
         assert_eq!(list.dropped.len(), 2);
@@ -3279,6 +3507,28 @@ mod tests {
             .collect();
         assert_eq!(raw, ["*Aloe Barbadensis Leaf Juice", "Zinc Oxide 20%"]);
         assert_well_formed(text, &list);
+    }
+
+    #[test]
+    fn the_letter_run_agrees_with_the_byte_classes() {
+        for probe in 0..=255u8 {
+            for at in 0..8 {
+                let mut chunk = *b"abcdWXYZ";
+                chunk[at] = probe;
+                let expected = if probe.is_ascii_alphabetic() { 8 } else { at };
+                assert_eq!(
+                    ascii_letter_run(u64::from_le_bytes(chunk)),
+                    expected,
+                    "{probe:#x} at {at}"
+                );
+            }
+        }
+        for letter in (b'a'..=b'z').chain(b'A'..=b'Z') {
+            assert_eq!(
+                BYTE_CLASS[usize::from(letter)],
+                BYTE_CLASS[usize::from(b'a')]
+            );
+        }
     }
 
     #[test]
