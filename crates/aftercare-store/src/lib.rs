@@ -23,6 +23,7 @@
 //! - Nothing secret or health-related is logged: every method carries
 //!   `#[tracing::instrument(skip_all)]`.
 
+mod catalog;
 mod directory;
 pub mod postgres;
 mod rows;
@@ -610,6 +611,27 @@ pub trait Store: Send + Sync {
         treatment_id: &str,
         product_id: &str,
     ) -> StoreResult<bool>;
+
+    // ----- clinic product catalog ---------------------------------------------------
+
+    /// Replaces the clinic's product catalog with `toml` (already validated by the caller),
+    /// recording `user_id` (a user of the same clinic) and `updated_at = now`.
+    /// [`StoreError::NotFound`] when the clinic or the user (in that clinic) does not exist.
+    async fn set_clinic_catalog(
+        &self,
+        clinic_id: &str,
+        user_id: &str,
+        toml: &str,
+        now: i64,
+    ) -> StoreResult<ClinicCatalogRow>;
+
+    /// The clinic's current product catalog; `None` when it has not set one (the built-in
+    /// catalog applies).
+    async fn get_clinic_catalog(&self, clinic_id: &str) -> StoreResult<Option<ClinicCatalogRow>>;
+
+    /// Removes the clinic's catalog, going back to the built-in one. Returns whether there
+    /// was one.
+    async fn clear_clinic_catalog(&self, clinic_id: &str) -> StoreResult<bool>;
 }
 
 #[cfg(test)]

@@ -776,6 +776,21 @@ pub struct ShelfProductRow {
     pub updated_at: i64,
 }
 
+/// A clinic's current product catalog (issue #9): the uploaded TOML, in the format of
+/// `data/catalog/recommended.toml`, validated by the web app before it is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromRow)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicCatalogRow {
+    /// The clinic (one catalog per clinic).
+    pub clinic_id: String,
+    /// The catalog file's text.
+    pub toml: String,
+    /// The user (of the same clinic) who set it.
+    pub updated_by: String,
+    /// Epoch seconds of the last change.
+    pub updated_at: i64,
+}
+
 /// A shelf product as saved, for [`crate::Store::add_shelf_product`] and
 /// [`crate::Store::update_shelf_product`]. The store adds the id and the timestamps.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -833,6 +848,10 @@ pub struct StoreDump {
     /// All shelf products (absent from dumps written before the shelf existed: then none).
     #[serde(default)]
     pub shelf_products: Vec<ShelfProductRow>,
+    /// All clinic product catalogs (absent from dumps written before catalogs existed:
+    /// then none).
+    #[serde(default)]
+    pub clinic_catalogs: Vec<ClinicCatalogRow>,
 }
 
 impl StoreDump {

@@ -181,6 +181,7 @@ macro_rules! impl_store {
     ($store:ty, $db:ty) => {
         $crate::directory::impl_directory!($store, $db);
         $crate::shelf::impl_shelf!($store, $db);
+        $crate::catalog::impl_catalog!($store, $db);
 
         impl $store {
             /// Queues one e-mail inside the caller's transaction.
@@ -425,6 +426,7 @@ macro_rules! impl_store {
                 }
                 Self::directory_import(&mut *conn, &dump.practitioner_profiles).await?;
                 Self::shelf_import(&mut *conn, &dump.shelf_products).await?;
+                Self::catalog_import(&mut *conn, &dump.clinic_catalogs).await?;
                 Ok(())
             }
         }
@@ -533,6 +535,7 @@ macro_rules! impl_store {
                 .map_err(|e| db_error(e, "outbox"))?;
                 let practitioner_profiles = Self::directory_export(&mut *tx).await?;
                 let shelf_products = Self::shelf_export(&mut *tx).await?;
+                let clinic_catalogs = Self::catalog_export(&mut *tx).await?;
                 tx.commit().await.map_err(|e| db_error(e, "export"))?;
                 // Sorted here rather than by SQL: PostgreSQL orders text by the
                 // database's collation, and a dump must not depend on it.
@@ -561,6 +564,7 @@ macro_rules! impl_store {
                     outbox,
                     practitioner_profiles,
                     shelf_products,
+                    clinic_catalogs,
                 })
             }
 
@@ -1682,6 +1686,32 @@ macro_rules! impl_store {
                 product_id: &str,
             ) -> $crate::StoreResult<bool> {
                 self.shelf_delete(clinic_id, treatment_id, product_id).await
+            }
+
+            // ----- clinic product catalog (SQL in `catalog.rs`) -----------------------
+
+            #[tracing::instrument(skip_all)]
+            async fn set_clinic_catalog(
+                &self,
+                clinic_id: &str,
+                user_id: &str,
+                toml: &str,
+                now: i64,
+            ) -> $crate::StoreResult<$crate::ClinicCatalogRow> {
+                self.catalog_set(clinic_id, user_id, toml, now).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn get_clinic_catalog(
+                &self,
+                clinic_id: &str,
+            ) -> $crate::StoreResult<Option<$crate::ClinicCatalogRow>> {
+                self.catalog_get(clinic_id).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn clear_clinic_catalog(&self, clinic_id: &str) -> $crate::StoreResult<bool> {
+                self.catalog_clear(clinic_id).await
             }
         }
     };

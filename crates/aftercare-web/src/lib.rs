@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+mod catalog;
 mod check_ins;
 pub mod cli;
 pub mod clock;

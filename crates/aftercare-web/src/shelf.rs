@@ -14,9 +14,9 @@ use aftercare_core::{
     instant::format_local,
     protocol::Protocol,
     shelf::{
-        CheckInRecord, CheckedProduct, DayRoutine, PickStatus, ProductFacts, Schedule, Shelf,
-        ShelfError, ShelfProduct, ShelfProductSpec, ShelfProductType, ShelfSpec, build_routine,
-        check_shelf, default_catalog, recommend_products, schedule_products,
+        Catalog, CheckInRecord, CheckedProduct, DayRoutine, PickStatus, ProductFacts, Schedule,
+        Shelf, ShelfError, ShelfProduct, ShelfProductSpec, ShelfProductType, ShelfSpec,
+        build_routine, check_shelf, recommend_products, schedule_products,
     },
     triage::{Level, Symptom},
 };
@@ -315,11 +315,17 @@ pub struct Pick {
     pub status: &'static str,
 }
 
-/// The clinic catalog's products at `hours` for the treatment: never one the checker flags
-/// (those are `held_back`, with the reason).
-pub fn picks(protocol: &Protocol, view: &TreatmentView, hours: Hours) -> Vec<Pick> {
+/// The clinic catalog's products at `hours` for the treatment (`catalog`: the clinic's own or
+/// the built-in one, see `crate::catalog`): never one the checker flags (those are
+/// `held_back`, with the reason).
+pub fn picks(
+    catalog: &Catalog,
+    protocol: &Protocol,
+    view: &TreatmentView,
+    hours: Hours,
+) -> Vec<Pick> {
     let checker = checker(protocol, view);
-    recommend_products(default_catalog(), &checker, protocol, &view.profile, hours)
+    recommend_products(catalog, &checker, protocol, &view.profile, hours)
         .into_iter()
         .map(|pick| {
             let name = match &pick.entry.brand {

@@ -102,7 +102,7 @@ pub struct CatalogEntry {
 /// Reads and validates a catalog; its sources must be the protocol's.
 pub fn load_catalog(text: &str, protocol: &Protocol) -> Result<Catalog, CatalogError> {
     let spec: CatalogSpec =
-        toml::from_str(text).map_err(|e| CatalogError::Syntax(e.message().to_owned()))?;
+        toml::from_str(text).map_err(|e| CatalogError::Syntax(located(text, &e)))?;
     let mut products: Vec<CatalogEntry> = Vec::new();
     for (index, e) in spec.products.into_iter().enumerate() {
         let fail = |message: String| CatalogError::Entry {
@@ -140,6 +140,18 @@ pub fn load_catalog(text: &str, protocol: &Protocol) -> Result<Catalog, CatalogE
         });
     }
     Ok(Catalog { products })
+}
+
+/// A TOML error with where it is: `line L, column C: message` (1-based, columns in
+/// characters), or the message alone when the parser gives no position.
+fn located(text: &str, error: &toml::de::Error) -> String {
+    let Some(span) = error.span() else {
+        return error.message().to_owned();
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}: {}", error.message())
 }
 
 /// The default catalog, validated against the default protocol once.

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod catalog;
 pub mod clinic;
 pub mod directory;
 pub mod feeds;
@@ -66,6 +67,7 @@ pub fn build_router(state: &AppState) -> anyhow::Result<(Router, Vec<RateLimitCo
         .merge(clinic::router())
         .merge(directory::router())
         .merge(admin::router(settings.limits.upload_bytes))
+        .merge(catalog::router(settings.limits.upload_bytes))
         .merge(patient::router().layer(security::rate_limit_layer(&patient)))
         .merge(shelf::patient_router().layer(security::rate_limit_layer(&patient)))
         .merge(shelf::clinic_router())

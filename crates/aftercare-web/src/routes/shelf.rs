@@ -267,8 +267,14 @@ async fn shelf_page(
             let plan = ShelfPlan::load(state, &context.treatment, &context.view, &protocol).await?;
             let hours = context.hours_now(state);
             let routine = plan.routine(&protocol, &context.view, hours.map_or(1, Hours::day));
-            let (recommended, not_provided, held_back) =
-                pick_views(&protocol, &context.view, hours.unwrap_or(Hours::ZERO));
+            let catalog =
+                crate::catalog::for_clinic(state, &context.treatment.clinic_id, &protocol).await?;
+            let (recommended, not_provided, held_back) = pick_views(
+                &catalog,
+                &protocol,
+                &context.view,
+                hours.unwrap_or(Hours::ZERO),
+            );
             let page = MyProductsPage {
                 nav: context.nav("shelf"),
                 day: context.day_label(state),
@@ -321,12 +327,13 @@ fn steps(items: &[RoutineItem]) -> Vec<RoutineStepView> {
 
 /// The clinic catalog's picks: recommended now, without an ingredient list, held back now.
 fn pick_views(
+    catalog: &aftercare_core::shelf::Catalog,
     protocol: &Protocol,
     view: &TreatmentView,
     hours: Hours,
 ) -> (Vec<PickView>, Vec<PickView>, Vec<PickView>) {
     let (mut recommended, mut not_provided, mut held_back) = (Vec::new(), Vec::new(), Vec::new());
-    for pick in shelf::picks(protocol, view, hours) {
+    for pick in shelf::picks(catalog, protocol, view, hours) {
         let view = PickView {
             name: pick.name,
             step: pick.step,

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod clinic;
 pub mod directory;
 pub mod patient;
@@ -109,6 +110,8 @@ pub fn flash_message(key: Option<&str>) -> Option<&'static str> {
         "invited" => Some("The invitation was created."),
         "uploaded" => Some("The protocol was uploaded and validated."),
         "default" => Some("The clinic's default protocol was changed."),
+        "catalog" => Some("The product catalog was checked and saved."),
+        "catalog_reset" => Some("The clinic now uses the built-in product catalog."),
         "welcome" => Some("Welcome! Your account is ready."),
         _ => None,
     }

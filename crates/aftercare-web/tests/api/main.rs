@@ -16,6 +16,7 @@
 //!   body limits, bad input.
 
 mod api;
+mod catalog;
 mod clinic;
 mod directory;
 mod helpers;

@@ -2,6 +2,7 @@
 //! sentence; `all()` registers them (a story missing there does not run).
 
 mod accounts;
+mod catalog;
 mod check_ins;
 mod directory;
 mod links;
@@ -70,5 +71,8 @@ pub fn all() -> Vec<(&'static str, Story)> {
         shelf::another_clinic_cannot_see_or_touch_a_shelf,
         shelf::the_database_refuses_an_empty_name_or_type,
         shelf::shelf_products_survive_export_and_import,
+        catalog::a_catalog_is_set_replaced_and_cleared,
+        catalog::another_clinic_cannot_read_or_clear_a_catalog,
+        catalog::catalogs_survive_export_and_import,
     ]
 }
