@@ -8,7 +8,7 @@
 
 use std::{
     cell::RefCell,
-    io::{BufRead, BufReader, IsTerminal, Read, Write},
+    io::{BufRead, BufReader, IsTerminal, Write},
     path::{Path, PathBuf},
 };
 
@@ -27,8 +27,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    clock::Clock, commands::plan::parse_profile, failure::bad_input, input::read_text,
-    output::write_stdout, protocol_file,
+    clock::Clock,
+    commands::plan::parse_profile,
+    failure::bad_input,
+    input::{BoundedLines, Line, read_text},
+    output::write_stdout,
+    protocol_file,
 };
 
 /// Arguments of `aftercare check`.
@@ -278,7 +282,7 @@ fn run_catalog(
         (Box::new(BufReader::with_capacity(1 << 20, file)), size)
     };
     let progress = progress_bar(size);
-    let mut lines = Lines { reader, number: 0 };
+    let mut lines = BoundedLines::new(reader, MAX_CATALOG_LINE_BYTES, "the line");
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut checked, mut bad) = (0usize, 0usize);
     loop {
@@ -428,66 +432,4 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// One catalog line: its number, its size in bytes, and its text or why it could not be read.
-struct Line {
-    number: usize,
-    bytes: u64,
-    text: Result<String, String>,
-}
-
-/// Reads lines of at most [`MAX_CATALOG_LINE_BYTES`]; a longer line is reported, not loaded.
-struct Lines {
-    reader: Box<dyn BufRead>,
-    number: usize,
-}
-
-impl Lines {
-    fn next_line(&mut self) -> anyhow::Result<Option<Line>> {
-        let mut bytes = Vec::new();
-        let limit = MAX_CATALOG_LINE_BYTES as u64 + 1;
-        let read = (&mut self.reader)
-            .take(limit)
-            .read_until(b'\n', &mut bytes)?;
-        if read == 0 {
-            return Ok(None);
-        }
-        self.number += 1;
-        let mut total = read as u64;
-        let complete = bytes.last() == Some(&b'\n');
-        if !complete && bytes.len() as u64 >= limit {
-            // Skip the rest of the over-long line without keeping it.
-            let mut rest = Vec::new();
-            loop {
-                rest.clear();
-                let n = (&mut self.reader)
-                    .take(64 * 1024)
-                    .read_until(b'\n', &mut rest)?;
-                total += n as u64;
-                if n == 0 || rest.last() == Some(&b'\n') {
-                    break;
-                }
-            }
-            return Ok(Some(Line {
-                number: self.number,
-                bytes: total,
-                text: Err(format!(
-                    "the line is larger than the limit of {} KiB",
-                    MAX_CATALOG_LINE_BYTES / 1024
-                )),
-            }));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        });
-        Ok(Some(Line {
-            number: self.number,
-            bytes: total,
-            text,
-        }))
-    }
 }

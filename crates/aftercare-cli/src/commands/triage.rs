@@ -7,7 +7,7 @@
 
 use std::{
     fmt::Write as _,
-    io::{BufRead, BufReader, IsTerminal, Read, Write},
+    io::{BufRead, BufReader, IsTerminal, Write},
     path::{Path, PathBuf},
 };
 
@@ -19,7 +19,12 @@ use aftercare_core::{
 };
 use clap::{Args, ValueEnum};
 
-use crate::{failure::bad_input, input::read_text, output::write_stdout, protocol_file};
+use crate::{
+    failure::bad_input,
+    input::{BoundedLines, read_text},
+    output::write_stdout,
+    protocol_file,
+};
 
 /// Arguments of `aftercare triage`.
 #[derive(Debug, Args)]
@@ -103,7 +108,7 @@ fn run_batch(protocol: &Protocol, path: &Path, format: TriageFormat) -> anyhow::
             .map_err(|e| bad_input(format!("cannot read check-in batch file {name}: {e}")))?;
         Box::new(BufReader::new(file))
     };
-    let mut lines = Lines { reader, number: 0 };
+    let mut lines = BoundedLines::new(reader, MAX_CHECK_IN_BYTES, "the check-in");
     let mut stdout = std::io::stdout().lock();
     let (mut judged, mut bad) = (0usize, 0usize);
     while let Some(line) = lines.next_line()? {
@@ -139,64 +144,6 @@ fn run_batch(protocol: &Protocol, path: &Path, format: TriageFormat) -> anyhow::
         )));
     }
     Ok(())
-}
-
-/// One line of a batch: its number and its text, or why it could not be read.
-struct Line {
-    number: usize,
-    text: Result<String, String>,
-}
-
-/// Reads lines of at most `MAX_CHECK_IN_BYTES`; a longer line is reported, not loaded.
-struct Lines {
-    reader: Box<dyn BufRead>,
-    number: usize,
-}
-
-impl Lines {
-    fn next_line(&mut self) -> anyhow::Result<Option<Line>> {
-        let mut bytes = Vec::new();
-        let limit = MAX_CHECK_IN_BYTES as u64 + 1;
-        let read = (&mut self.reader)
-            .take(limit)
-            .read_until(b'\n', &mut bytes)?;
-        if read == 0 {
-            return Ok(None);
-        }
-        self.number += 1;
-        let complete = bytes.last() == Some(&b'\n');
-        if !complete && bytes.len() as u64 >= limit {
-            // Skip the rest of the over-long line without keeping it.
-            let mut rest = Vec::new();
-            loop {
-                rest.clear();
-                let n = (&mut self.reader)
-                    .take(64 * 1024)
-                    .read_until(b'\n', &mut rest)?;
-                if n == 0 || rest.last() == Some(&b'\n') {
-                    break;
-                }
-            }
-            let problem = format!(
-                "the check-in is larger than the limit of {} KiB",
-                MAX_CHECK_IN_BYTES / 1024
-            );
-            return Ok(Some(Line {
-                number: self.number,
-                text: Err(problem),
-            }));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        });
-        Ok(Some(Line {
-            number: self.number,
-            text,
-        }))
-    }
 }
 
 /// `'file.json'` or `standard input`.
