@@ -12,6 +12,7 @@ pub mod vocabulary;
 pub mod calendar;
 pub mod category;
 pub mod geo;
+pub mod healing;
 pub mod hours;
 pub mod inci;
 pub mod instant;

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 mod catalog;
+mod chart;
 mod check_ins;
 pub mod cli;
 pub mod clock;

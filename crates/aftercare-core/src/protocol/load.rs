@@ -114,7 +114,8 @@ fn gather(sections: &mut Sections, file: usize, spec: ProtocolSpec) -> Result<()
         myths,
         series,
         reintroduction,
-        triage
+        triage,
+        expected_course
     );
     Ok(())
 }

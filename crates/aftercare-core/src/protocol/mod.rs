@@ -3,11 +3,13 @@
 //!
 //! - `spec.rs`: the raw TOML shape (serde, unknown keys rejected);
 //! - `validate.rs`: spec → `Protocol`, with file/line/column errors;
-//! - `load.rs`: reading one file or a set of files, and the embedded default.
+//! - `load.rs`: reading one file or a set of files, and the embedded default;
+//! - `course.rs`: the expected course of rated symptoms (`[[expected_course]]`), optional.
 //!
 //! What does not belong here: computing a plan (`plan`), ingredient verdicts (`inci`), triage
 //! (`triage`). They read a `Protocol`.
 
+mod course;
 mod load;
 pub mod spec;
 mod validate;
@@ -23,6 +25,9 @@ use crate::{
     triage::TriageRules,
 };
 
+#[cfg(test)]
+pub(crate) use course::course_for_tests;
+pub use course::{CoursePoint, SymptomCourse, course_of};
 pub use load::{DEFAULT_PROTOCOL_FILES, ProtocolError, default_protocol, load_protocol};
 pub use validate::{SpecError, ValidationContext};
 
@@ -69,6 +74,9 @@ pub struct Protocol {
     pub reintroduction: Reintroduction,
     /// Symptom triage rules.
     pub triage: TriageRules,
+    /// The usual course of rated symptoms, for the healing chart; empty when the protocol has
+    /// none (a clinic's own protocol may leave it out).
+    pub expected_course: Vec<SymptomCourse>,
 }
 
 /// Where a text or rule comes from.

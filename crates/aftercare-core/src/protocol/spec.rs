@@ -46,6 +46,8 @@ pub struct ProtocolSpec {
     pub reintroduction: Option<Spanned<ReintroductionSpec>>,
     /// Symptom triage rules.
     pub triage: Option<Spanned<crate::triage::TriageSpec>>,
+    /// The usual course of rated symptoms (optional: without it no expected band is drawn).
+    pub expected_course: Option<Spanned<Vec<CourseSpec>>>,
 }
 
 /// `[protocol]`
@@ -318,4 +320,33 @@ pub struct ReintroductionSpec {
     /// Source id of the active rules (default: `source`).
     #[serde(default)]
     pub actives_source: Option<Spanned<String>>,
+}
+
+/// `[[expected_course]]`: the usual course of one rated symptom, as the highest rating (0-10)
+/// that is part of normal healing at a given hour. Between two points the bound changes
+/// linearly; from the last point on it stays at the last value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseSpec {
+    /// A CONTRACT §5 symptom id (`redness`, `swelling`, `pain`, `itching`, …).
+    pub symptom: Spanned<String>,
+    /// What the usual course is, in one sentence a patient reads.
+    pub text: String,
+    /// Source id.
+    pub source: Spanned<String>,
+    /// Further source ids.
+    #[serde(default)]
+    pub also: Vec<Spanned<String>>,
+    /// The bound at given hours, in strictly increasing order of hours.
+    pub points: Spanned<Vec<CoursePointSpec>>,
+}
+
+/// One point of an expected course: `{ hours = 48, at_most = 6 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoursePointSpec {
+    /// Hours after the treatment.
+    pub hours: Spanned<i64>,
+    /// The highest rating (0-10) that is part of the usual course at that hour.
+    pub at_most: Spanned<i64>,
 }

@@ -166,6 +166,7 @@ pub(super) struct Sections {
     pub series: Option<Section<SeriesSpec>>,
     pub reintroduction: Option<Section<ReintroductionSpec>>,
     pub triage: Option<Section<crate::triage::TriageSpec>>,
+    pub expected_course: Option<Section<Vec<CourseSpec>>>,
 }
 
 /// Where to point when a whole section is missing: the start of the last file.
@@ -471,6 +472,13 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
         &ctx(triage_section, &sources),
     )?;
 
+    let expected_course = match &sections.expected_course {
+        Some(section) => {
+            super::course::validate_course(&ctx(section, &sources), section.value.get_ref())?
+        }
+        None => Vec::new(),
+    };
+
     Ok(Protocol {
         id: meta.id.trim().to_owned(),
         version: meta.version.trim().to_owned(),
@@ -492,6 +500,7 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
         series,
         reintroduction,
         triage,
+        expected_course,
     })
 }
 

@@ -438,9 +438,11 @@ async fn treatment_response(
         .find_user(&treatment.clinic_id, &treatment.practitioner_id)
         .await?
         .map_or_else(|| "—".to_owned(), |u| u.display_name);
-    let mut check_ins: Vec<CheckInView> = store
+    let check_in_rows = store
         .list_check_ins(&treatment.clinic_id, &treatment.id)
-        .await?
+        .await?;
+    let (chart, unreadable) = crate::chart::chart_of(&check_in_rows, &view, &protocol);
+    let mut check_ins: Vec<CheckInView> = check_in_rows
         .iter()
         .map(|c| CheckInView {
             at: view.local(c.at),
@@ -515,6 +517,11 @@ async fn treatment_response(
             qr_svg: l.qr_svg,
         }),
         shelf: crate::routes::shelf::items_of(state, &treatment, &view, &protocol).await?,
+        chart: crate::chart::ChartView::of(
+            &chart,
+            unreadable,
+            crate::chart::Audience::Practitioner,
+        ),
     };
     Ok(render_status(status, &page))
 }

@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use crate::{
     auth::token::is_well_formed,
+    chart,
     check_ins::{self, CheckInFailure, QUESTIONS, RATED},
     error::AppError,
     extract::FormData,
@@ -38,7 +39,7 @@ use crate::{
         patient::{
             CheckInPage, CheckInResultPage, ContactView, DayView, FaqPage, FaqView, NoticesView,
             PlanPage, QuestionGroupView, RatingView, ReasonView, RestrictionView, SourcedView,
-            StepView, TodayPage,
+            StepView, TodayPage, WeekView,
         },
         render, render_status,
     },
@@ -311,12 +312,12 @@ async fn today(
         .filter(|r| hours.is_none_or(|h| r.until_hours > h))
         .map(|r| restriction_view(&context, r, hours))
         .collect();
-    let last_check_in = state
+    let check_in_rows = state
         .store()
         .list_check_ins(&context.treatment.clinic_id, &context.treatment.id)
-        .await?
-        .last()
-        .map(|c| LevelView::of(c.level));
+        .await?;
+    let last_check_in = check_in_rows.last().map(|c| LevelView::of(c.level));
+    let (chart, unreadable) = chart::chart_of(&check_in_rows, &context.view, &protocol);
     let shelf = crate::routes::shelf::today_view(&state, &context, &protocol, hours).await?;
     let page = TodayPage {
         nav: context.nav("today"),
@@ -329,6 +330,7 @@ async fn today(
         skin_advice: plan.skin_advice.iter().map(sourced).collect(),
         last_check_in,
         shelf,
+        chart: chart::ChartView::of(&chart, unreadable, chart::Audience::Patient),
         notices: notices(&plan),
     };
     Ok(render(&page))
@@ -361,11 +363,12 @@ async fn plan_page(
             .iter()
             .map(|r| restriction_view(context, r, None))
             .collect(),
-        days: plan
-            .days
-            .iter()
-            .map(|d| day_view(&plan, d, hours.map(Hours::day)))
-            .collect(),
+        weeks: WeekView::group(
+            plan.days
+                .iter()
+                .map(|d| day_view(&plan, d, hours.map(Hours::day)))
+                .collect(),
+        ),
         application: plan.application.iter().map(sourced).collect(),
         skin_advice: plan.skin_advice.iter().map(sourced).collect(),
         next_session: format!(

@@ -209,6 +209,8 @@ pub struct TreatmentPage {
     pub new_link: Option<NewLinkView>,
     /// The patient's products, in the order they come back (issue #9).
     pub shelf: Vec<super::shelf::ShelfItemView>,
+    /// The healing chart and its text alternative (issue #10).
+    pub chart: crate::chart::ChartView,
 }
 
 /// A member of the team.

@@ -44,6 +44,33 @@ pub struct RestrictionView {
     pub source: String,
 }
 
+/// Seven days of the plan: week 1 is days 1-7, counted from the treatment.
+#[derive(Debug, Clone)]
+pub struct WeekView {
+    /// Week number, from 1.
+    pub number: u32,
+    /// The days of this week that the plan covers.
+    pub days: Vec<DayView>,
+}
+
+impl WeekView {
+    /// Groups consecutive days into weeks of seven (days 1-7, 8-14, ...), in order.
+    pub fn group(days: Vec<DayView>) -> Vec<WeekView> {
+        let mut weeks: Vec<WeekView> = Vec::new();
+        for day in days {
+            let number = day.day.saturating_sub(1) / 7 + 1;
+            match weeks.last_mut() {
+                Some(week) if week.number == number => week.days.push(day),
+                _ => weeks.push(WeekView {
+                    number,
+                    days: vec![day],
+                }),
+            }
+        }
+        weeks
+    }
+}
+
 /// One day of the plan.
 #[derive(Debug, Clone)]
 pub struct DayView {
@@ -100,6 +127,8 @@ pub struct TodayPage {
     pub last_check_in: Option<LevelView>,
     /// The products coming back and today's routine from the shelf (issue #9), if any.
     pub shelf: Option<super::shelf::ShelfTodayView>,
+    /// The healing chart and its text alternative (issue #10).
+    pub chart: crate::chart::ChartView,
     /// Notices.
     pub notices: NoticesView,
 }
@@ -118,8 +147,8 @@ pub struct PlanPage {
     pub protocol: String,
     /// Every restriction with its end.
     pub restrictions: Vec<RestrictionView>,
-    /// The days.
-    pub days: Vec<DayView>,
+    /// The days, a week at a time (a printed handout starts each week on a new page).
+    pub weeks: Vec<WeekView>,
     /// How to apply products.
     pub application: Vec<SourcedView>,
     /// Advice for the skin type.

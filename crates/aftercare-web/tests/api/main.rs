@@ -12,11 +12,13 @@
 //!   and restarts, and the calendar feed;
 //! - `reliability`: regressions found by API fuzzing (schemathesis, `tools/api-fuzz`);
 //! - `shelf`: the patient's products: reintroduction dates, pauses, routine, the feed;
+//! - `chart`: the healing chart and its text alternative on the patient's and clinic's pages;
 //! - `security`: clinic and link boundaries through every route, CSRF, escaping, rate and
 //!   body limits, bad input.
 
 mod api;
 mod catalog;
+mod chart;
 mod clinic;
 mod directory;
 mod helpers;

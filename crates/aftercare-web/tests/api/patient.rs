@@ -87,8 +87,13 @@ async fn the_plan_the_printable_plan_and_the_faq_render() {
 
     let (status, plan) = app.page(&browser(), &format!("{link}/plan")).await;
     assert_eq!(status, StatusCode::OK);
-    let days = texts_of(&plan, "section.day h2");
+    let days = texts_of(&plan, "section.week section.day h3");
     assert_eq!(days.len(), 14, "two weeks");
+    assert_eq!(
+        texts_of(&plan, "section.week > h2"),
+        ["Week 1", "Week 2"],
+        "the days are grouped by week (a printed handout starts each week on a new page)"
+    );
     assert!(days[0].starts_with("Day 1 · Tue 24 Nov 2026"), "{days:?}");
     assert!(days[2].ends_with("(today)"), "{days:?}");
     assert!(!texts_of(&plan, "#restrictions-title + .table-wrap tbody tr").is_empty());
@@ -108,9 +113,14 @@ async fn the_plan_the_printable_plan_and_the_faq_render() {
 
     let (status, faq) = app.page(&browser(), &format!("{link}/faq")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(texts_of(&faq, "main h2").len() > 3);
+    assert_eq!(texts_of(&faq, "main h1").len(), 1, "one main heading");
+    assert_eq!(
+        texts_of(&faq, "main h2"),
+        ["Questions and answers", "Myths"]
+    );
+    assert!(texts_of(&faq, "main h3").len() > 3);
     assert!(
-        texts_of(&faq, "main h2")
+        texts_of(&faq, "main h3")
             .iter()
             .any(|h| h.starts_with("Myth:"))
     );
