@@ -10,15 +10,23 @@
 //! fails with "database is locked" even with a busy timeout). Reads use a separate pool
 //! and, in WAL mode, never wait for the writer. The 5 s `busy_timeout` covers other
 //! processes on the same file (a backup, the admin CLI).
+//!
+//! Cancellation: a caller may be dropped at any `.await` (a web request whose client went
+//! away). `BEGIN IMMEDIATE` therefore runs to its end in a task of its own (see
+//! [`SqliteStore::begin_write`]), and neither pool hands out a connection that is still
+//! inside a transaction (see [`idle_outside_transaction`]; file databases only).
 
 use std::path::Path;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnectionMetadata;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Connection as _, Sqlite, Transaction};
 
 use crate::shared::{db_error, impl_store, outbox_cols};
 use crate::{StoreError, StoreResult};
@@ -27,6 +35,25 @@ use crate::{StoreError, StoreResult};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Read connections per store (the writer is always one).
 const MAX_READERS: u32 = 4;
+
+/// The pools' `before_acquire` check: a connection is handed out only when it is outside
+/// any transaction. One still inside a transaction nobody owns would fail every later
+/// `BEGIN IMMEDIATE` and, worse, run plain statements inside that transaction, where they
+/// are never committed; it is closed instead (which rolls the transaction back) and the pool
+/// opens a fresh one. [`SqliteStore::begin_write`] keeps this from happening; the check
+/// makes sure that, whatever the cause, such a connection is never used.
+fn idle_outside_transaction(
+    connection: &mut SqliteConnection,
+    _metadata: PoolConnectionMetadata,
+) -> Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        if connection.is_in_transaction() {
+            tracing::error!("a pooled SQLite connection was left inside a transaction; closing it");
+            return Ok(false);
+        }
+        Ok(true)
+    })
+}
 
 /// The store on SQLite. Cheap to share behind an `Arc`; cloning the pools is cheap too.
 #[derive(Debug, Clone)]
@@ -87,6 +114,8 @@ impl SqliteStore {
                 .min_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None)
+                // No `before_acquire` check here: closing the only connection would discard
+                // the whole in-memory database (tests only; `begin_write` keeps it clean).
                 .connect_with(options)
                 .await
                 .map_err(StoreError::Database)?;
@@ -98,11 +127,13 @@ impl SqliteStore {
             // The writer first: it creates the file and switches it to WAL.
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
+                .before_acquire(idle_outside_transaction)
                 .connect_with(options.clone())
                 .await
                 .map_err(StoreError::Database)?;
             let reader = SqlitePoolOptions::new()
                 .max_connections(MAX_READERS)
+                .before_acquire(idle_outside_transaction)
                 .connect_with(options)
                 .await
                 .map_err(StoreError::Database)?;
@@ -123,11 +154,28 @@ impl SqliteStore {
         &self.writer
     }
 
+    /// Starts a write transaction with `BEGIN IMMEDIATE`, safely against the caller being
+    /// dropped.
+    ///
+    /// sqlx's `begin_with` awaits twice for a custom `BEGIN`: the statement, then a check that
+    /// the connection is now in a transaction. A caller dropped between the two (found under
+    /// `tools/load`: a client disconnecting while its check-in waited) left the one write
+    /// connection inside a transaction that no [`Transaction`] owned; back in the pool, it
+    /// failed every later write with a 500. So the begin runs as a task of its own, which
+    /// always finishes: if the caller is gone by then, the transaction the task returns is
+    /// dropped, and dropping it rolls it back before the connection is used again. Past
+    /// this point sqlx is cancel-safe: a dropped [`Transaction`] rolls back, and a commit
+    /// whose caller is dropped commits whole or rolls back whole.
     async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(StoreError::Database)
+        let writer = self.writer.clone();
+        match tokio::spawn(async move { writer.begin_with("BEGIN IMMEDIATE").await }).await {
+            Ok(begun) => begun.map_err(StoreError::Database),
+            // The runtime is shutting down: the server is stopping, the write did not start.
+            Err(stopped) if stopped.is_cancelled() => {
+                Err(StoreError::Database(sqlx::Error::PoolClosed))
+            }
+            Err(_) => Err(StoreError::Database(sqlx::Error::WorkerCrashed)),
+        }
     }
 
     /// A deferred read transaction: in WAL mode it sees one snapshot from its first read.

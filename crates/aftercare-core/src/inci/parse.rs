@@ -1012,14 +1012,25 @@ impl<'a> Parser<'a> {
             self.mode = Mode::Disclaimer;
             return;
         }
-        self.core(
-            s,
-            e,
-            before,
-            after,
-            Some(scan.survey.outline()),
-            scan.plain_bytes(),
-        );
+        let outline = scan.survey.outline();
+        let plain = scan.plain_bytes();
+        // The usual item, a clean name in the middle of a list: none of the tests of
+        // `Parser::core` can apply (it is not before a colon, not a header, prose or footnote,
+        // has no retailer code and is no purpose), so it is taken as it is printed.
+        if after != Boundary::Colon
+            && self.mode == Mode::Normal
+            && !outline.first_is_header_word
+            && !outline.prose
+            && before != Boundary::Percent
+            && self.section != Section::Active
+            && self.b[s].is_ascii_alphanumeric()
+            && self.b[e - 1] != b']'
+            && self.is_plain(s, e, plain)
+        {
+            let text = self.text.get(s..e).unwrap_or_default();
+            return self.push_ingredient(Cow::Borrowed(text), s, e, None);
+        }
+        self.core(s, e, before, after, Some(outline), plain);
     }
 
     /// Everything but disclaimers: headers, sticky prose, footnotes, labels, retailer codes,
@@ -1122,6 +1133,12 @@ impl<'a> Parser<'a> {
 
     fn ingredient(&mut self, s: usize, e: usize, plain: Plain) {
         let (text, percent) = self.clean(s, e, plain);
+        self.push_ingredient(text, s, e, percent);
+    }
+
+    /// Records the item `[s, e)` with its cleaned name (dropped as empty if nothing is left).
+    #[inline]
+    fn push_ingredient(&mut self, text: Cow<'a, str>, s: usize, e: usize, percent: Option<f32>) {
         if text.is_empty() {
             return self.drop_text(s, e, DropReason::Empty);
         }
@@ -1440,6 +1457,7 @@ impl<'a> Parser<'a> {
     /// percentage, no doubled space, a letter or digit first and a letter, digit or bracket
     /// last. Most items
     /// are, and are then copied as they are.
+    #[inline]
     fn is_plain(&self, s: usize, e: usize, plain: Plain) -> bool {
         let b = self.b;
         let (Some(&first), Some(&last)) = (b.get(s), e.checked_sub(1).and_then(|k| b.get(k)))
@@ -1613,6 +1631,7 @@ impl<'a> Parser<'a> {
         self.text.get(i..).and_then(|rest| rest.chars().next())
     }
 
+    #[inline]
     fn starts_with_marker(&self, i: usize) -> bool {
         match self.b.get(i) {
             Some(b'*') => true,
@@ -1622,7 +1641,26 @@ impl<'a> Parser<'a> {
     }
 
     /// `[s, e)` without surrounding whitespace, control and zero-width characters.
+    #[inline]
     fn trim(&self, s: usize, e: usize) -> (usize, usize) {
+        // The usual item: ASCII spaces before it (after a comma), an ASCII letter, digit or
+        // bracket at each end.
+        let b = self.b;
+        let e = e.min(b.len());
+        let mut s = s;
+        while s < e && b[s] == b' ' {
+            s += 1;
+        }
+        let visible = |c: u8| c < 0x80 && BYTE_CLASS[usize::from(c)] & SPACE == 0;
+        if s < e && visible(b[s]) && visible(b[e - 1]) {
+            return (s, e);
+        }
+        self.trim_slow(s, e)
+    }
+
+    /// [`Parser::trim`] for any text.
+    #[inline(never)]
+    fn trim_slow(&self, s: usize, e: usize) -> (usize, usize) {
         let b = self.b;
         let (mut s, mut e) = (s, e.min(b.len()));
         while s < e {
@@ -2221,13 +2259,22 @@ fn survey_word(b: &[u8], survey: &mut Survey, start: usize, end: usize) {
     // Fast path for the usual INCI word: starts and ends with a letter or digit, is not the
     // first word, and cannot be in the vocabulary.
     if let (Some(&first), Some(&last)) = (b.get(start), end.checked_sub(1).and_then(|k| b.get(k)))
-        && survey.words > 0
         && first.is_ascii_alphabetic()
         && last.is_ascii_alphanumeric()
         && !may_be_survey_word(&b[start..end])
     {
+        if survey.words == 0 {
+            // The first word of the item: what `survey_word_slow` notes of a word that is not
+            // in the vocabulary.
+            let word = &b[start..end];
+            survey.first_capitalised =
+                first.is_ascii_uppercase() && word[1..].iter().any(u8::is_ascii_lowercase);
+            survey.starter =
+                word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free");
+        } else {
+            survey.lowercase_words += usize::from(first.is_ascii_lowercase());
+        }
         survey.words += 1;
-        survey.lowercase_words += usize::from(first.is_ascii_lowercase());
         survey.prev2 = survey.prev;
         survey.prev = None;
         return;

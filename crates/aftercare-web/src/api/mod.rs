@@ -21,7 +21,12 @@ use axum::{
 };
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        Content, Object, Ref, RefOr, Response, ResponseBuilder, Type,
+        header::HeaderBuilder,
+        path::Operation,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -71,6 +76,100 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The answers that come from the layers and extractors every operation shares rather than from
+/// the handler itself, so the document lists every status a client can meet (schemathesis's
+/// `status_code_conformance` in `tools/api-fuzz` checks it):
+///
+/// - an operation with a JSON body: 400 (not JSON), 413 (larger than `[limits] body_bytes`),
+///   415 (not sent as `application/json`) and 422 (a missing field, a wrong type or a value the
+///   schema cannot express, such as an unknown time zone) from [`crate::extract::ApiJson`];
+/// - an operation that reads or writes the database (all but the `stateless` ones): 503 with
+///   `Retry-After` when the database is busy or out of reach ([`crate::error::AppError`]).
+///
+/// A response an operation documents itself is kept as it is.
+fn document_shared_answers(document: &mut utoipa::openapi::OpenApi) {
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add_shared_answers(operation);
+        }
+    }
+}
+
+fn add_shared_answers(operation: &mut Operation) {
+    let mut answers: Vec<(&str, Response)> = Vec::new();
+    if operation.request_body.is_some() {
+        answers.extend([
+            (
+                "400",
+                error_answer("The body is not JSON (a syntax error) or could not be read"),
+            ),
+            (
+                "413",
+                error_answer("The body is larger than the server's limit ([limits] body_bytes)"),
+            ),
+            (
+                "415",
+                error_answer("The body is not sent with Content-Type: application/json"),
+            ),
+            (
+                "422",
+                error_answer(
+                    "The JSON does not have the expected shape (a missing field, a wrong type) \
+                     or a value is not acceptable; the message names it",
+                ),
+            ),
+        ]);
+    }
+    let stateless = operation
+        .tags
+        .as_ref()
+        .is_some_and(|tags| tags.iter().any(|tag| tag == "stateless"));
+    if !stateless {
+        let busy = ResponseBuilder::new()
+            .description(
+                "The database is busy or out of reach; nothing was written. Send the same \
+                 request again after the seconds in Retry-After",
+            )
+            .content("application/json", error_content())
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(Object::with_type(Type::Integer)))
+                    .description(Some("Seconds to wait before retrying"))
+                    .build(),
+            )
+            .build();
+        answers.push(("503", busy));
+    }
+    for (status, answer) in answers {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert(RefOr::T(answer));
+    }
+}
+
+fn error_content() -> Content {
+    Content::new(Some(Ref::from_schema_name("ErrorResponse")))
+}
+
+fn error_answer(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", error_content())
+        .build()
+}
+
 /// The API's OpenAPI router (routes and document together).
 pub fn openapi_router(sign_in: &RateLimitConfig) -> OpenApiRouter<AppState> {
     let sessions = OpenApiRouter::new()
@@ -96,7 +195,9 @@ pub fn openapi_router(sign_in: &RateLimitConfig) -> OpenApiRouter<AppState> {
 /// # Errors
 /// When the document cannot be serialised (it always can).
 pub fn openapi_json(sign_in: &RateLimitConfig) -> anyhow::Result<String> {
-    Ok(openapi_router(sign_in).into_openapi().to_pretty_json()?)
+    let mut document = openapi_router(sign_in).into_openapi();
+    document_shared_answers(&mut document);
+    Ok(document.to_pretty_json()?)
 }
 
 /// The API routes, with `GET /api/openapi.json`.
@@ -104,7 +205,8 @@ pub fn openapi_json(sign_in: &RateLimitConfig) -> anyhow::Result<String> {
 /// # Errors
 /// When the OpenAPI document cannot be serialised.
 pub fn router(sign_in: &RateLimitConfig) -> anyhow::Result<Router<AppState>> {
-    let (router, document) = openapi_router(sign_in).split_for_parts();
+    let (router, mut document) = openapi_router(sign_in).split_for_parts();
+    document_shared_answers(&mut document);
     let json = document.to_pretty_json()?;
     Ok(router.route(
         "/api/openapi.json",

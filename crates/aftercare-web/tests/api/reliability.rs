@@ -73,3 +73,57 @@ async fn a_numeric_triage_id_is_echoed_and_the_document_allows_it() {
         assert!(allowed.iter().any(|t| t == json_type(&body["id"])));
     }
 }
+
+/// Schemathesis `status_code_conformance` (ST103): a body that is not `application/json`
+/// got `415`, and a malformed one `400`/`422`, on operations whose documented responses did not
+/// list them. Every operation with a JSON body now documents them, and each is really answered
+/// with the error body the document names.
+#[tokio::test]
+async fn every_json_body_operation_documents_the_extractor_answers_it_gives() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    let document: Value = client
+        .get(app.at("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut with_body = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation.get("requestBody").is_none() {
+                continue;
+            }
+            with_body += 1;
+            for status in ["400", "413", "415", "422"] {
+                assert_eq!(
+                    operation["responses"][status]["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ErrorResponse",
+                    "{method} {path} documents {status}"
+                );
+            }
+        }
+    }
+    assert!(with_body >= 6, "only {with_body} operations with a body");
+
+    // The answers themselves, on the operation the fuzzer found first (no session needed).
+    let cases = [
+        ("text/plain", "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ("application/json", "{", StatusCode::BAD_REQUEST),
+        ("application/json", "{}", StatusCode::UNPROCESSABLE_ENTITY),
+    ];
+    for (content_type, body, expected) in cases {
+        let response = client
+            .post(app.at("/api/v1/sessions"))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected, "{content_type} {body}");
+        let answer: Value = response.json().await.unwrap();
+        assert!(answer["error"]["code"].is_string(), "{answer}");
+    }
+}

@@ -2,6 +2,7 @@
 //! sentence; `all()` registers them (a story missing there does not run).
 
 mod accounts;
+mod cancellation;
 mod catalog;
 mod check_ins;
 mod directory;
@@ -49,6 +50,7 @@ pub fn all() -> Vec<(&'static str, Story)> {
         check_ins::an_expected_check_in_raises_no_alert,
         check_ins::a_failed_check_in_leaves_nothing_half_written,
         check_ins::two_hundred_concurrent_check_ins_all_succeed,
+        cancellation::a_check_in_dropped_at_any_await_leaves_the_store_usable_and_whole,
         check_ins::an_alert_is_acknowledged_once_with_a_note,
         check_ins::open_alerts_are_listed_most_serious_first,
         outbox::two_concurrent_claimers_claim_each_message_exactly_once,
