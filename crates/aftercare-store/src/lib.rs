@@ -177,13 +177,44 @@ impl Default for PoolLimits {
 /// As [`connect`].
 pub async fn connect_with_limits(url: &str, limits: PoolLimits) -> StoreResult<Arc<dyn Store>> {
     let url = url.trim();
+    Ok(match backend_of(url)? {
+        Backend::Postgres => Arc::new(PgStore::connect_with_limits(url, limits).await?),
+        Backend::Sqlite => Arc::new(SqliteStore::open(url).await?),
+    })
+}
+
+/// Opens an existing SQLite database read-only, without migrating it (see
+/// [`SqliteStore::open_read_only`]): what `aftercare backup` copies and checks.
+///
+/// # Errors
+/// [`StoreError::InvalidUrl`] as [`connect`]; [`StoreError::Unsupported`] for PostgreSQL
+/// (back it up with `pg_dump`); [`StoreError::Database`] when the file is missing or cannot
+/// be opened.
+pub async fn connect_read_only(url: &str) -> StoreResult<Arc<dyn Store>> {
+    let url = url.trim();
+    match backend_of(url)? {
+        Backend::Postgres => Err(StoreError::Unsupported {
+            backend: "postgres",
+            what: "a read-only copy of the database file; use pg_dump",
+        }),
+        Backend::Sqlite => Ok(Arc::new(SqliteStore::open_read_only(url).await?)),
+    }
+}
+
+/// Which backend a database URL names.
+enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+fn backend_of(url: &str) -> StoreResult<Backend> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Arc::new(PgStore::connect_with_limits(url, limits).await?));
+        Ok(Backend::Postgres)
+    } else if url.is_empty() || (url.contains("://") && !url.starts_with("sqlite:")) {
+        Err(StoreError::InvalidUrl)
+    } else {
+        Ok(Backend::Sqlite)
     }
-    if url.is_empty() || (url.contains("://") && !url.starts_with("sqlite:")) {
-        return Err(StoreError::InvalidUrl);
-    }
-    Ok(Arc::new(SqliteStore::open(url).await?))
 }
 
 /// The persistence interface of aftercare. Both backends implement it with the same

@@ -86,13 +86,41 @@ impl SqliteStore {
     /// [`StoreError::Database`] if the file cannot be opened,
     /// [`StoreError::Migrate`] if the migrations fail.
     pub async fn open(location: &str) -> StoreResult<Self> {
-        let options = if location.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(location).map_err(|_| StoreError::InvalidUrl)?
-        } else {
-            SqliteConnectOptions::new().filename(location)
-        };
         let in_memory = location.contains(":memory:") || location.contains("mode=memory");
-        Self::open_with(options, in_memory).await
+        Self::open_with(Self::options_for(location)?, in_memory).await
+    }
+
+    /// Opens an existing database file read-only and as it is: no migrations, nothing that
+    /// writes (not even the journal mode). For `aftercare backup`: a newer binary must not
+    /// migrate a live database under an older server, and the copy it checks must stay a
+    /// faithful copy. Only reading methods work on it; writes fail.
+    ///
+    /// # Errors
+    /// [`StoreError::InvalidUrl`] for a malformed `sqlite:` URL, [`StoreError::Database`] if
+    /// the file is missing or cannot be opened.
+    pub async fn open_read_only(location: &str) -> StoreResult<Self> {
+        let options = Self::options_for(location)?
+            .read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(StoreError::Database)?;
+        Ok(SqliteStore {
+            reader: pool.clone(),
+            writer: pool,
+        })
+    }
+
+    /// Connection options for a `sqlite:` URL or a plain file path.
+    fn options_for(location: &str) -> StoreResult<SqliteConnectOptions> {
+        if location.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(location).map_err(|_| StoreError::InvalidUrl)
+        } else {
+            Ok(SqliteConnectOptions::new().filename(location))
+        }
     }
 
     /// Opens and migrates a database from explicit options (the pragmas this store

@@ -86,9 +86,13 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
         )));
     }
     block_on(async {
-        let store = open(&args.common).await?;
-        match store.backup_to(&args.file).await {
-            Ok(()) => {}
+        // Read-only and as it is: a backup never migrates the live database (a newer binary
+        // run beside an older server) nor the copy it checks.
+        let settings = settings(&args.common).map_err(bad_input)?;
+        let url = settings.database.connection_url();
+        let store = match aftercare_store::connect_read_only(url.expose_secret()).await {
+            Ok(store) => store,
+            Err(StoreError::InvalidUrl) => return Err(invalid_database_url()),
             Err(StoreError::Unsupported { .. }) => {
                 return Err(bad_input(
                     "backup: the database is PostgreSQL; back it up with pg_dump \
@@ -96,13 +100,12 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
                 ));
             }
             Err(error) => {
-                return Err(anyhow::Error::new(error).context(format!(
-                    "cannot write the backup to {}",
-                    args.file.display()
-                )));
+                return Err(anyhow::Error::new(error).context("cannot open the database"));
             }
-        }
+        };
+        let copied = store.backup_to(&args.file).await;
         store.close().await;
+        copied.with_context(|| format!("cannot write the backup to {}", args.file.display()))?;
         let problems = verify_sqlite_file(&args.file).await?;
         if !problems.is_empty() {
             anyhow::bail!(
@@ -216,17 +219,20 @@ async fn open(common: &CommonArgs) -> anyhow::Result<Arc<dyn Store>> {
         .await
     {
         Ok(store) => Ok(store),
-        Err(StoreError::InvalidUrl) => Err(bad_input(
-            "--database: expected a file path, a sqlite: URL or a postgres:// URL",
-        )),
+        Err(StoreError::InvalidUrl) => Err(invalid_database_url()),
         Err(error) => Err(anyhow::Error::new(error).context("cannot open the database")),
     }
 }
 
-/// Opens a SQLite file (read as a database in its own right) and runs its integrity check.
+fn invalid_database_url() -> anyhow::Error {
+    bad_input("--database: expected a file path, a sqlite: URL or a postgres:// URL")
+}
+
+/// Opens a SQLite file read-only (as a database in its own right, not migrated) and runs its
+/// integrity check.
 async fn verify_sqlite_file(path: &Path) -> anyhow::Result<Vec<String>> {
     let url = format!("sqlite://{}", path.display());
-    let copy = aftercare_store::connect(&url)
+    let copy = aftercare_store::connect_read_only(&url)
         .await
         .with_context(|| format!("cannot open the backup {}", path.display()))?;
     let problems = copy

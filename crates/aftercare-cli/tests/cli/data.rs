@@ -164,6 +164,58 @@ fn a_backup_is_a_working_database_with_the_same_data() {
         .stderr(predicate::str::contains("the file exists already"));
 }
 
+/// Runs a Python snippet against a SQLite file with Python's own sqlite3 module (not through
+/// aftercare) and returns what it prints.
+fn python_sqlite(dir: &Path, file: &str, code: &str) -> String {
+    let program = format!("import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\n{code}");
+    let output = std::process::Command::new("python3")
+        .current_dir(dir)
+        .args(["-c", &program, file])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The migration versions recorded in a SQLite file.
+fn applied_migrations(dir: &Path, file: &str) -> String {
+    python_sqlite(
+        dir,
+        file,
+        "print([r[0] for r in db.execute('SELECT version FROM _sqlx_migrations ORDER BY version')])",
+    )
+}
+
+#[test]
+fn a_backup_copies_the_database_as_it_is_and_migrates_neither_it_nor_the_copy() {
+    // A database one migration behind this binary (a server not yet upgraded): the backup
+    // must copy it as it is, not upgrade the live file under the server, nor the copy.
+    let dir = tempfile::tempdir().unwrap();
+    let database = seeded_database(dir.path(), "live.sqlite3");
+    python_sqlite(
+        dir.path(),
+        &database,
+        "db.execute('DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)')\ndb.commit()",
+    );
+    let before = applied_migrations(dir.path(), &database);
+    aftercare(dir.path())
+        .args(["backup", "--database", &database, "copy.sqlite3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("integrity check: ok"));
+    assert_eq!(applied_migrations(dir.path(), &database), before);
+    assert_eq!(applied_migrations(dir.path(), "copy.sqlite3"), before);
+
+    // A database that does not exist is not created by a backup.
+    aftercare(dir.path())
+        .args(["backup", "--database", "missing.sqlite3", "copy2.sqlite3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot open the database"));
+    assert!(!dir.path().join("missing.sqlite3").exists());
+    assert!(!dir.path().join("copy2.sqlite3").exists());
+}
+
 #[test]
 fn migrate_creates_and_upgrades_the_database_and_says_which_backend() {
     let dir = tempfile::tempdir().unwrap();
