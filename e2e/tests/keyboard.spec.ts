@@ -42,7 +42,11 @@ async function tabThrough(page: Page, maxStops = 80) {
     await page.keyboard.press('Tab');
     const now = await focused(page);
     if (!now) break; // focus left the document: the end of the page
-    if (stops.length > 0 && now.order <= stops[stops.length - 1].order) break; // wrapped around
+    if (stops.length > 0 && now.order === stops[0].order) break; // wrapped around to the start
+    if (stops.length > 0) {
+      const before = stops[stops.length - 1];
+      expect(now.order, `focus stop ${i + 1} (${now.tag} "${now.text}") comes after "${before.text}" in the document`).toBeGreaterThan(before.order);
+    }
     expect(now.visible, `focus stop ${i + 1} (${now.tag} "${now.text}") is on screen`).toBe(true);
     expect(now.outlineStyle, `focus stop ${i + 1} (${now.tag} "${now.text}") shows an outline`).not.toBe('none');
     expect(now.outlineWidth, `focus stop ${i + 1} (${now.tag} "${now.text}") outline width`).toBeGreaterThanOrEqual(2);

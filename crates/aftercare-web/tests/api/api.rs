@@ -313,10 +313,7 @@ async fn a_practitioner_works_through_the_api_with_a_bearer_token() {
 async fn the_openapi_document_is_generated_from_the_code() {
     let app = spawn_app().await;
 
-    let response = reqwest::get(app.at("/api/openapi.json")).await.unwrap();
-
-    assert_eq!(response.status(), StatusCode::OK);
-    let document: Value = response.json().await.unwrap();
+    let document = app.openapi_document().await;
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/plan",

@@ -134,6 +134,13 @@ impl TestApp {
         format!("{}{path}", self.url)
     }
 
+    /// The OpenAPI document the server publishes at `/api/openapi.json`.
+    pub async fn openapi_document(&self) -> serde_json::Value {
+        let response = reqwest::get(self.at("/api/openapi.json")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
     /// Creates a clinic named `name` with an admin `email` (password [`PASSWORD`]).
     pub async fn create_clinic(&self, name: &str, email: &str) -> TestClinic {
         let hasher = PasswordHasher::new(8 * 1024, 1).expect("hasher");

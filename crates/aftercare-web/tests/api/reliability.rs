@@ -37,14 +37,7 @@ fn json_type(value: &Value) -> &'static str {
 async fn a_numeric_triage_id_is_echoed_and_the_document_allows_it() {
     let app = spawn_app().await;
     let client = reqwest::Client::new();
-    let document: Value = client
-        .get(app.at("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi_document().await;
     let schemas = &document["components"]["schemas"];
     for name in ["TriageRequest", "TriageResponse"] {
         let allowed = types(&schemas[name]["properties"]["id"]);
@@ -82,14 +75,7 @@ async fn a_numeric_triage_id_is_echoed_and_the_document_allows_it() {
 async fn every_json_body_operation_documents_the_extractor_answers_it_gives() {
     let app = spawn_app().await;
     let client = reqwest::Client::new();
-    let document: Value = client
-        .get(app.at("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi_document().await;
     let mut with_body = 0;
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
