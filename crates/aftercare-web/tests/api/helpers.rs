@@ -136,9 +136,11 @@ impl TestApp {
 
     /// The OpenAPI document the server publishes at `/api/openapi.json`.
     pub async fn openapi_document(&self) -> serde_json::Value {
-        let response = reqwest::get(self.at("/api/openapi.json")).await.unwrap();
+        let response = reqwest::get(self.at("/api/openapi.json"))
+            .await
+            .expect("the server answers");
         assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.unwrap()
+        response.json().await.expect("the document is JSON")
     }
 
     /// Creates a clinic named `name` with an admin `email` (password [`PASSWORD`]).
