@@ -182,17 +182,14 @@ macro_rules! impl_directory {
             async fn directory_list_public(
                 &self,
             ) -> $crate::StoreResult<Vec<$crate::PractitionerProfileRow>> {
-                let mut rows: Vec<$crate::PractitionerProfileRow> = sqlx::query_as(
-                    "SELECT p.id, p.clinic_id, p.user_id, p.display_name, p.clinic_name, \
-                     p.address, p.city, p.country, p.latitude, p.longitude, p.services, \
-                     p.credentials, p.licence_number, p.licence_issuer, p.phone, p.website, \
-                     p.booking_url, p.opted_in, p.approved_at, p.approved_by, p.created_at, \
-                     p.updated_at \
-                     FROM practitioner_profiles p \
-                     JOIN users u ON u.id = p.user_id AND u.clinic_id = p.clinic_id \
+                let mut rows: Vec<$crate::PractitionerProfileRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::directory::profile_cols!(),
+                    " FROM practitioner_profiles p \
                      WHERE p.opted_in = $1 AND p.approved_at IS NOT NULL \
-                     AND u.disabled_at IS NULL",
-                )
+                     AND EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id \
+                     AND u.clinic_id = p.clinic_id AND u.disabled_at IS NULL)"
+                ))
                 .bind(true)
                 .fetch_all(self.read_pool())
                 .await

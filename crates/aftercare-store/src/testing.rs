@@ -72,19 +72,38 @@ impl ThrowawayPg {
                 "--no-sync",
             ],
         )?;
+        if let Err(err) = server.pg_ctl_start() {
+            let log_text = std::fs::read_to_string(server.log_file()).unwrap_or_default();
+            // A port taken between probing and binding: try once more elsewhere.
+            if log_text.contains("could not bind") {
+                server.port = free_port()?;
+                server.pg_ctl_start()?;
+            } else {
+                return Err(format!("{err}\nserver log:\n{log_text}"));
+            }
+        }
+        Ok(Some(server))
+    }
+
+    fn log_file(&self) -> PathBuf {
+        self.dir.path().join("server.log")
+    }
+
+    /// `pg_ctl start` on [`ThrowawayPg::port`], waiting until the server accepts connections.
+    fn pg_ctl_start(&self) -> Result<(), String> {
         let options = format!(
             "-p {port} -k {socket} -c listen_addresses=127.0.0.1 -c fsync=off \
              -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-            socket = path_str(server.dir.path())?
+            port = self.port,
+            socket = path_str(self.dir.path())?
         );
-        let log = server.dir.path().join("server.log");
-        if let Err(err) = server.run(
+        self.run(
             "pg_ctl",
             &[
                 "-D",
-                path_str(&data)?,
+                path_str(&self.data_dir())?,
                 "-l",
-                path_str(&log)?,
+                path_str(&self.log_file())?,
                 "-o",
                 &options,
                 "-w",
@@ -92,32 +111,7 @@ impl ThrowawayPg {
                 "60",
                 "start",
             ],
-        ) {
-            let log_text = std::fs::read_to_string(&log).unwrap_or_default();
-            // A port taken between probing and binding: try once more elsewhere.
-            if log_text.contains("could not bind") {
-                server.port = free_port()?;
-                let retry = options.replace(&format!("-p {port}"), &format!("-p {}", server.port));
-                server.run(
-                    "pg_ctl",
-                    &[
-                        "-D",
-                        path_str(&data)?,
-                        "-l",
-                        path_str(&log)?,
-                        "-o",
-                        &retry,
-                        "-w",
-                        "-t",
-                        "60",
-                        "start",
-                    ],
-                )?;
-            } else {
-                return Err(format!("{err}\nserver log:\n{log_text}"));
-            }
-        }
-        Ok(Some(server))
+        )
     }
 
     fn run(&self, tool: &str, args: &[&str]) -> Result<(), String> {

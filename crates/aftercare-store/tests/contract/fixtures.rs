@@ -4,7 +4,8 @@ use std::fmt::Debug;
 
 use aftercare_store::{
     CheckInLevel, ClinicRow, LinkPurpose, NewCheckIn, NewClinic, NewOutboxMessage, NewPatientLink,
-    NewTreatment, NewUser, Role, Store, StoreError, StoreResult, TreatmentRow, UserRow, hash_token,
+    NewTreatment, NewUser, Role, Store, StoreDump, StoreError, StoreResult, TreatmentRow, UserRow,
+    hash_token,
 };
 
 /// A fixed "now": 2026-11-20T14:00:00Z. Stories never read the clock.
@@ -156,6 +157,27 @@ pub async fn clinic_world(store: &dyn Store, name: &str) -> ClinicWorld {
         practitioner,
         treatment,
     }
+}
+
+/// Exports `source`, writes the dump as JSON, reads it back and imports it into `target`:
+/// returns the export and its JSON.
+pub async fn copy_through_json(source: &dyn Store, target: &dyn Store) -> (StoreDump, String) {
+    let exported = source.export_all().await.expect("export");
+    let json = serde_json::to_string_pretty(&exported).expect("serialise");
+    let parsed: StoreDump = serde_json::from_str(&json).expect("parse");
+    target.import_all(&parsed).await.expect("import");
+    (exported, json)
+}
+
+/// The dump `json` as written before the table `key` existed (without that key), read back.
+#[track_caller]
+pub fn dump_without(json: &str, key: &str) -> StoreDump {
+    let mut old: serde_json::Value = serde_json::from_str(json).expect("value");
+    assert!(
+        old.as_object_mut().expect("object").remove(key).is_some(),
+        "the dump has `{key}`"
+    );
+    serde_json::from_value(old).expect("an older dump still reads")
 }
 
 #[track_caller]

@@ -2,8 +2,6 @@
 //! read and cleared by its own clinic only; another clinic can neither read nor clear it, nor
 //! record a user of another clinic as its author; dumps keep it.
 
-use aftercare_store::StoreDump;
-
 use crate::fixtures::*;
 use crate::harness::Env;
 
@@ -101,13 +99,9 @@ pub async fn catalogs_survive_export_and_import(env: Env) {
         .set_clinic_catalog(&world.clinic.id, &world.admin.id, FIRST, NOW)
         .await
         .expect("set");
-    let exported = source.export_all().await.expect("export");
-    assert_eq!(exported.clinic_catalogs.len(), 1);
-    let json = serde_json::to_string_pretty(&exported).expect("serialise");
-
     let target = env.store.as_ref();
-    let parsed: StoreDump = serde_json::from_str(&json).expect("parse");
-    target.import_all(&parsed).await.expect("import");
+    let (exported, json) = copy_through_json(source.as_ref(), target).await;
+    assert_eq!(exported.clinic_catalogs.len(), 1);
     assert_eq!(target.export_all().await.expect("export again"), exported);
     assert_eq!(
         target
@@ -119,10 +113,6 @@ pub async fn catalogs_survive_export_and_import(env: Env) {
     );
 
     // A dump written before catalogs existed has no catalog key: none.
-    let mut old: serde_json::Value = serde_json::from_str(&json).expect("value");
-    old.as_object_mut()
-        .expect("object")
-        .remove("clinic_catalogs");
-    let old: StoreDump = serde_json::from_value(old).expect("an older dump still reads");
+    let old = dump_without(&json, "clinic_catalogs");
     assert!(old.clinic_catalogs.is_empty());
 }

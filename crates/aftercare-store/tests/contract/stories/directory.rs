@@ -2,7 +2,7 @@
 //! its clinic AND its user is not disabled; profiles stay in their clinic; the directory
 //! version moves with every change that can change the public list; dumps keep profiles.
 
-use aftercare_store::{NewPractitionerProfile, PractitionerProfileRow, Store, StoreDump};
+use aftercare_store::{NewPractitionerProfile, PractitionerProfileRow, Store};
 
 use crate::fixtures::*;
 use crate::harness::Env;
@@ -342,13 +342,9 @@ pub async fn profiles_survive_export_and_import(env: Env) {
         .upsert_practitioner_profile(&private, NOW)
         .await
         .expect("save private");
-    let exported = source.export_all().await.expect("export");
-    assert_eq!(exported.practitioner_profiles.len(), 2);
-    let json = serde_json::to_string_pretty(&exported).expect("serialise");
-
     let target = env.store.as_ref();
-    let parsed: StoreDump = serde_json::from_str(&json).expect("parse");
-    target.import_all(&parsed).await.expect("import");
+    let (exported, json) = copy_through_json(source.as_ref(), target).await;
+    assert_eq!(exported.practitioner_profiles.len(), 2);
     let re_exported = target.export_all().await.expect("export again");
     assert_eq!(re_exported, exported, "every profile survives");
     assert_eq!(
@@ -361,10 +357,6 @@ pub async fn profiles_survive_export_and_import(env: Env) {
     assert_eq!(listed[0].latitude, Some(48.8556), "coordinates exact");
 
     // A dump written before the directory existed has no profiles key: none.
-    let mut old: serde_json::Value = serde_json::from_str(&json).expect("value");
-    old.as_object_mut()
-        .expect("object")
-        .remove("practitioner_profiles");
-    let old: StoreDump = serde_json::from_value(old).expect("an older dump still reads");
+    let old = dump_without(&json, "practitioner_profiles");
     assert!(old.practitioner_profiles.is_empty());
 }

@@ -2,7 +2,7 @@
 //! treatment's shelf; another clinic (or another treatment) cannot see or touch them; the
 //! database refuses empty names and rows pointing into another clinic; dumps keep them.
 
-use aftercare_store::{NewShelfProduct, StoreDump};
+use aftercare_store::NewShelfProduct;
 
 use crate::fixtures::*;
 use crate::harness::Env;
@@ -195,13 +195,9 @@ pub async fn shelf_products_survive_export_and_import(env: Env) {
     bare.brand = None;
     bare.ingredients = None;
     source.add_shelf_product(&bare, NOW + 1).await.expect("add");
-    let exported = source.export_all().await.expect("export");
-    assert_eq!(exported.shelf_products.len(), 2);
-    let json = serde_json::to_string_pretty(&exported).expect("serialise");
-
     let target = env.store.as_ref();
-    let parsed: StoreDump = serde_json::from_str(&json).expect("parse");
-    target.import_all(&parsed).await.expect("import");
+    let (exported, json) = copy_through_json(source.as_ref(), target).await;
+    assert_eq!(exported.shelf_products.len(), 2);
     let re_exported = target.export_all().await.expect("export again");
     assert_eq!(re_exported, exported, "every shelf product survives");
     assert_eq!(
@@ -213,10 +209,6 @@ pub async fn shelf_products_survive_export_and_import(env: Env) {
     );
 
     // A dump written before the shelf existed has no shelf key: none.
-    let mut old: serde_json::Value = serde_json::from_str(&json).expect("value");
-    old.as_object_mut()
-        .expect("object")
-        .remove("shelf_products");
-    let old: StoreDump = serde_json::from_value(old).expect("an older dump still reads");
+    let old = dump_without(&json, "shelf_products");
     assert!(old.shelf_products.is_empty());
 }
