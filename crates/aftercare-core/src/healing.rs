@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use jiff::{Timestamp, ZonedDateTime};
 
 use crate::{
+    Hours,
     hours::hours_between,
     protocol::{Protocol, SymptomCourse, course_of},
     triage::{Rating, Symptom},
@@ -142,13 +143,11 @@ impl HealingChart {
     }
 }
 
-/// The recovery day (1-based) that contains `hours` (never below 1).
+/// The recovery day (1-based) that contains `hours` (never below 1), as [`Hours::day`] counts.
 fn day_of(hours: f64) -> u32 {
-    if hours <= 0.0 {
-        return 1;
-    }
-    // Saturating float-to-int conversion: an absurd offset lands on u32::MAX, never wraps.
-    ((hours / 24.0).floor() as u32).saturating_add(1)
+    // Saturating float-to-int conversion: a negative offset lands on hour 0, an absurd one on
+    // the last representable hour, never wraps.
+    Hours(hours.floor() as u32).day()
 }
 
 /// The highest usual rating, rounded down to a whole rating (never promising more than the
@@ -291,7 +290,7 @@ mod tests {
         RatedCheckIn {
             at: treated()
                 .timestamp()
-                .checked_add(jiff::SignedDuration::from_mins(hours * 60))
+                .checked_add(jiff::SignedDuration::from_hours(hours))
                 .expect("instant"),
             ratings: ratings
                 .iter()

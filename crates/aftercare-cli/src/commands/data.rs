@@ -192,7 +192,8 @@ pub fn run_import(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn block_on<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+/// Runs `work` on a single-threaded runtime made for this one command (`main` is synchronous).
+pub(crate) fn block_on<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -224,7 +225,8 @@ async fn open(common: &CommonArgs) -> anyhow::Result<Arc<dyn Store>> {
     }
 }
 
-fn invalid_database_url() -> anyhow::Error {
+/// The bad-input error for a `--database` value that is no database URL or path.
+pub(crate) fn invalid_database_url() -> anyhow::Error {
     bad_input("--database: expected a file path, a sqlite: URL or a postgres:// URL")
 }
 

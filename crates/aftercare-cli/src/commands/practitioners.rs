@@ -22,7 +22,12 @@ use aftercare_store::StoreError;
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::{failure::bad_input, input::read_text, output::write_stdout};
+use crate::{
+    commands::data::{block_on, invalid_database_url},
+    failure::bad_input,
+    input::read_text,
+    output::write_stdout,
+};
 
 /// The largest profiles file read, in bytes (100,000 profiles of about 600 bytes fit).
 const MAX_PROFILES_BYTES: usize = 256 * 1024 * 1024;
@@ -177,18 +182,10 @@ fn directory_from_database(url: &str) -> anyhow::Result<Directory> {
             path.display()
         )));
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    block_on(async {
         let store = match aftercare_store::connect(url).await {
             Ok(store) => store,
-            Err(StoreError::InvalidUrl) => {
-                return Err(bad_input(
-                    "--database: expected a file path, a sqlite: URL or a postgres:// URL",
-                ));
-            }
+            Err(StoreError::InvalidUrl) => return Err(invalid_database_url()),
             Err(error) => {
                 return Err(anyhow::Error::new(error).context("cannot open the database"));
             }

@@ -1476,7 +1476,7 @@ impl<'a> Parser<'a> {
                 let mut prev = 0u8;
                 let mut digits = false;
                 for &c in &b[s..e] {
-                    if BYTE_CLASS[usize::from(c)] & PLAIN == 0 || (c == b' ' && prev == b' ') {
+                    if BYTE_CLASS[usize::from(c)] & NOT_PLAIN != 0 || (c == b' ' && prev == b' ') {
                         return false;
                     }
                     digits |= c.is_ascii_digit();
@@ -2256,30 +2256,36 @@ fn may_be_survey_word(word: &[u8]) -> bool {
 /// Add the word `[start, end)` of `b` to `survey`.
 #[inline(always)]
 fn survey_word(b: &[u8], survey: &mut Survey, start: usize, end: usize) {
-    // Fast path for the usual INCI word: starts and ends with a letter or digit, is not the
-    // first word, and cannot be in the vocabulary.
+    // Fast path for the usual INCI word: starts with a letter, ends with a letter or digit,
+    // and cannot be in the vocabulary.
     if let (Some(&first), Some(&last)) = (b.get(start), end.checked_sub(1).and_then(|k| b.get(k)))
         && first.is_ascii_alphabetic()
         && last.is_ascii_alphanumeric()
         && !may_be_survey_word(&b[start..end])
     {
-        if survey.words == 0 {
-            // The first word of the item: what `survey_word_slow` notes of a word that is not
-            // in the vocabulary.
-            let word = &b[start..end];
-            survey.first_capitalised =
-                first.is_ascii_uppercase() && word[1..].iter().any(u8::is_ascii_lowercase);
-            survey.starter =
-                word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free");
-        } else {
-            survey.lowercase_words += usize::from(first.is_ascii_lowercase());
-        }
-        survey.words += 1;
+        count_word(survey, &b[start..end]);
         survey.prev2 = survey.prev;
         survey.prev = None;
         return;
     }
     survey_word_slow(b, survey, start, end);
+}
+
+/// Counts the word `word` (not empty) in `survey`: the shape of the item's first word, and
+/// whether a later one starts in lower case. Both paths of [`survey_word`] count with it.
+#[inline(always)]
+fn count_word(survey: &mut Survey, word: &[u8]) {
+    let Some((&first, rest)) = word.split_first() else {
+        return;
+    };
+    if survey.words == 0 {
+        survey.first_capitalised =
+            first.is_ascii_uppercase() && rest.iter().any(u8::is_ascii_lowercase);
+        survey.starter = word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free");
+    } else {
+        survey.lowercase_words += usize::from(first.is_ascii_lowercase());
+    }
+    survey.words += 1;
 }
 
 #[inline(never)]
@@ -2302,14 +2308,7 @@ fn survey_word_slow(b: &[u8], survey: &mut Survey, start: usize, end: usize) {
     {
         return;
     }
-    survey.words += 1;
-    if survey.words == 1 {
-        survey.first_capitalised =
-            word[0].is_ascii_uppercase() && word[1..].iter().any(u8::is_ascii_lowercase);
-        survey.starter = word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free");
-    } else if word[0].is_ascii_lowercase() {
-        survey.lowercase_words += 1;
-    }
+    count_word(survey, word);
     if !may_be_survey_word(word) {
         survey.prev2 = survey.prev;
         survey.prev = None;
@@ -2657,8 +2656,10 @@ fn is_marker_char(c: char) -> bool {
 const SPECIAL: u8 = 1;
 /// [`BYTE_CLASS`] bit: a letter (ASCII, or the lead byte of a non-ASCII letter).
 const LETTER: u8 = 2;
-/// [`BYTE_CLASS`] bit: may appear in an already clean name (see [`Parser::is_plain`]).
-const PLAIN: u8 = 4;
+/// [`BYTE_CLASS`] bit: may not appear in an already clean name (see [`Parser::is_plain`]):
+/// every byte but ASCII letters and digits, the space and `- / \ ( ) [ ] & ' , .`, so the OR
+/// over an item's bytes tells whether the item needs cleaning.
+const NOT_PLAIN: u8 = 4;
 /// [`BYTE_CLASS`] bit: ASCII whitespace or control character.
 const SPACE: u8 = 8;
 /// [`BYTE_CLASS`] bit: part of a word for [`Parser::survey`] (ASCII letters and digits, `-`,
@@ -2668,8 +2669,6 @@ const WORD: u8 = 16;
 const WORD_LETTER: u8 = 32;
 /// [`BYTE_CLASS`] bit: an ASCII digit.
 const DIGIT: u8 = 64;
-/// [`BYTE_CLASS`] bit: may not appear in an already clean name (the complement of [`PLAIN`]).
-const NOT_PLAIN: u8 = 128;
 
 /// What each byte can be, so the hot loops test one table entry per byte.
 static BYTE_CLASS: [u8; 256] = byte_classes();
@@ -2720,14 +2719,12 @@ const fn byte_classes() -> [u8; 256] {
         if byte.is_ascii_digit() {
             class |= DIGIT;
         }
-        if byte.is_ascii_alphanumeric()
+        if !(byte.is_ascii_alphanumeric()
             || matches!(
                 byte,
                 b' ' | b'-' | b'/' | b'\\' | b'(' | b')' | b'[' | b']' | b'&' | b'\'' | b',' | b'.'
-            )
+            ))
         {
-            class |= PLAIN;
-        } else {
             class |= NOT_PLAIN;
         }
         table[c] = class;

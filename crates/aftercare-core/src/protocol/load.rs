@@ -121,6 +121,18 @@ fn gather(sections: &mut Sections, file: usize, spec: ProtocolSpec) -> Result<()
 }
 
 fn located(file: &str, text: &str, offset: usize, message: String) -> ProtocolError {
+    let (line, column) = line_column(text, offset);
+    ProtocolError {
+        file: file.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// The 1-based line and column (in characters) of the byte `offset` of a TOML `text`, for
+/// errors that point into a data file (protocol files, the catalog).
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -128,12 +140,7 @@ fn located(file: &str, text: &str, offset: usize, message: String) -> ProtocolEr
     let column = before
         .get(line_start..)
         .map_or(1, |l| l.chars().count() + 1);
-    ProtocolError {
-        file: file.to_owned(),
-        line,
-        column,
-        message,
-    }
+    (line, column)
 }
 
 #[cfg(test)]

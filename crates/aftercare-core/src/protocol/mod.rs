@@ -28,6 +28,7 @@ use crate::{
 #[cfg(test)]
 pub(crate) use course::course_for_tests;
 pub use course::{CoursePoint, SymptomCourse, course_of};
+pub(crate) use load::line_column;
 pub use load::{DEFAULT_PROTOCOL_FILES, ProtocolError, default_protocol, load_protocol};
 pub use validate::{SpecError, ValidationContext};
 

@@ -18,7 +18,7 @@ use crate::{
     category::{Category, CategoryGroup},
     inci::{CheckTime, Checker, Product, Verdict},
     profile::Profile,
-    protocol::{Protocol, RestrictionKind, StepKind},
+    protocol::{Protocol, RestrictionKind, StepKind, line_column},
 };
 
 /// The default catalog's TOML text, embedded at compile time.
@@ -148,9 +148,7 @@ fn located(text: &str, error: &toml::de::Error) -> String {
     let Some(span) = error.span() else {
         return error.message().to_owned();
     };
-    let before = text.get(..span.start).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (line, column) = line_column(text, span.start);
     format!("line {line}, column {column}: {}", error.message())
 }
 
