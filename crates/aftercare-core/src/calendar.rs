@@ -110,6 +110,65 @@ impl Default for ReminderSchedule {
     }
 }
 
+impl ReminderSchedule {
+    /// Where these timings come from, shown wherever they are described.
+    pub const SOURCES: &'static str = "Guide: Protect Your Skin with Broad-Spectrum SPF; \
+        care-pathways.md §3.3 Recommended timings and §1 (daily symptom check-ins)";
+
+    /// The check-in reminders in words: "each evening at 19:00 on days 1 to 7 and 14".
+    pub fn check_ins_in_words(&self) -> String {
+        format!(
+            "each evening at {} on {}",
+            clock_time(self.check_in_at),
+            days_in_words(&self.check_in_days)
+        )
+    }
+
+    /// The morning sunscreen reminders in words: "each morning at 08:00 on days 1 to 14".
+    pub fn sunscreen_in_words(&self) -> String {
+        let days: Vec<u32> = (1..=self.sunscreen_days).collect();
+        format!(
+            "each morning at {} on {}",
+            clock_time(self.sunscreen_at),
+            days_in_words(&days)
+        )
+    }
+
+    /// The reapplication reminders in words: "at 10:00, 12:00, 14:00 and 16:00 on days 1 to 7".
+    pub fn reapply_in_words(&self) -> String {
+        let times: Vec<String> = self.reapply_at.iter().map(|t| clock_time(*t)).collect();
+        let days: Vec<u32> = (1..=self.reapply_days).collect();
+        format!("at {} on {}", join_labels(&times), days_in_words(&days))
+    }
+}
+
+/// "19:00".
+fn clock_time(time: Time) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+/// Sorted day numbers in words, runs of three or more as ranges: "days 1 to 7 and 14".
+fn days_in_words(days: &[u32]) -> String {
+    let mut runs: Vec<String> = Vec::new();
+    let mut index = 0;
+    while index < days.len() {
+        let start = days[index];
+        let mut end = start;
+        while index + 1 < days.len() && days[index + 1] == end + 1 {
+            index += 1;
+            end = days[index];
+        }
+        match end - start {
+            0 => runs.push(start.to_string()),
+            1 => runs.extend([start.to_string(), end.to_string()]),
+            _ => runs.push(format!("{start} to {end}")),
+        }
+        index += 1;
+    }
+    let noun = if days.len() == 1 { "day" } else { "days" };
+    format!("{noun} {}", join_labels(&runs))
+}
+
 /// What goes into a feed besides the protocol, the treatment and the profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarOptions {
@@ -773,6 +832,25 @@ impl IcsWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_reminders_read_as_the_schedule_says() {
+        let schedule = ReminderSchedule::default();
+        assert_eq!(
+            schedule.check_ins_in_words(),
+            "each evening at 19:00 on days 1 to 7 and 14"
+        );
+        assert_eq!(
+            schedule.sunscreen_in_words(),
+            "each morning at 08:00 on days 1 to 14"
+        );
+        assert_eq!(
+            schedule.reapply_in_words(),
+            "at 10:00, 12:00, 14:00 and 16:00 on days 1 to 7"
+        );
+        assert_eq!(days_in_words(&[3]), "day 3");
+        assert_eq!(days_in_words(&[1, 2, 5]), "days 1, 2 and 5");
+    }
 
     #[test]
     fn escaping_covers_the_four_specials_and_every_line_break() {

@@ -30,7 +30,7 @@ use plotters::{
     style::{Color, RGBColor, ShapeStyle, TextStyle},
 };
 
-use crate::{check_ins::StoredCheckIn, treatments::TreatmentView};
+use crate::{check_ins::StoredCheckIn, routes::clinic::words, treatments::TreatmentView};
 
 /// The drawing's width in SVG units; it scales to the page with `viewBox` and CSS (at most
 /// 36rem wide). Narrow on purpose: on a 390-pixel phone the 16-unit labels still show at about
@@ -119,12 +119,7 @@ pub struct CourseView {
 
 /// A symptom id as a short label: `pinpoint_bleeding` → "Pinpoint bleeding".
 fn symptom_name(symptom: Symptom) -> String {
-    let words = symptom.id().replace('_', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => words,
-    }
+    words(symptom.id())
 }
 
 /// Reads a stored check-in's ratings; `None` when the stored JSON or a rating is not valid.
@@ -192,17 +187,15 @@ fn summary(chart: &HealingChart, audience: Audience) -> String {
         let Some(rating) = cell.rating else { continue };
         let name = symptom_name(cell.symptom).to_lowercase();
         match cell.usual_up_to {
-            Some(up_to) if rating.value() > up_to => {
-                above.push(name.clone());
+            Some(up_to) => {
                 parts.push(format!(
                     "{name} {} out of 10 (usual range 0 to {up_to})",
                     rating.value()
                 ));
+                if rating.value() > up_to {
+                    above.push(name);
+                }
             }
-            Some(up_to) => parts.push(format!(
-                "{name} {} out of 10 (usual range 0 to {up_to})",
-                rating.value()
-            )),
             None => parts.push(format!("{name} {} out of 10", rating.value())),
         }
     }
@@ -336,6 +329,11 @@ impl ChartView {
     }
 }
 
+/// Whether any drawn symptom has a usual range (the band and its legend entry).
+fn has_band(chart: &HealingChart) -> bool {
+    chart.series.iter().any(|s| s.expected.is_some())
+}
+
 /// "Healing chart: redness and swelling ratings (0-10) by day after treatment, with the
 /// usual range".
 fn chart_title(chart: &HealingChart) -> String {
@@ -349,7 +347,7 @@ fn chart_title(chart: &HealingChart) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     };
-    let band = if chart.series.iter().any(|s| s.expected.is_some()) {
+    let band = if has_band(chart) {
         ", with the usual range from the protocol"
     } else {
         ""
@@ -500,7 +498,7 @@ fn draw_legend(
         ))
         .map_err(draw_error)?;
     }
-    if chart.series.iter().any(|s| s.expected.is_some()) {
+    if has_band(chart) {
         let (x, y) = position(chart.series.len());
         area.draw(&Rectangle::new(
             [(x, y - 8), (x + 40, y + 8)],
@@ -625,8 +623,7 @@ pub fn render_svg(
     title: &str,
     description: &str,
 ) -> Result<String, ChartError> {
-    let entries =
-        chart.series.len() + usize::from(chart.series.iter().any(|s| s.expected.is_some()));
+    let entries = chart.series.len() + usize::from(has_band(chart));
     let legend_height = legend_rows(entries.max(1)) * LEGEND_ROW + 12;
     let panels = u32::try_from(chart.series.len()).unwrap_or(u32::MAX / PANEL_HEIGHT);
     let height = legend_height + panels.saturating_mul(PANEL_HEIGHT);

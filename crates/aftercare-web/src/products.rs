@@ -125,7 +125,7 @@ pub async fn check(
             .ok()
     };
     let protocol = context.protocol(&state).await?;
-    let checker = Checker::new(KnowledgeBase::embedded(), &protocol, &context.view.profile);
+    let checker = crate::shelf::checker(&protocol, &context.view);
     let treated_at = context.view.treated_at.clone();
     let now = state.clock().now();
     let time = CheckTime::between(treated_at.clone(), now).unwrap_or(CheckTime {

@@ -10,7 +10,7 @@ use std::{
 };
 
 use aftercare_core::protocol::{Protocol, default_protocol, load_protocol};
-use aftercare_store::Store;
+use aftercare_store::{Store, TreatmentRow};
 
 use crate::error::AppError;
 
@@ -63,6 +63,24 @@ impl ProtocolCache {
             map.insert(cache_key(clinic_id, id), Arc::clone(&protocol));
         }
         Ok(protocol)
+    }
+
+    /// The protocol `treatment` follows (its clinic's default was stamped on it when it was
+    /// recorded; none is the built-in one).
+    ///
+    /// # Errors
+    /// As [`ProtocolCache::resolve`].
+    pub async fn of_treatment(
+        &self,
+        store: &dyn Store,
+        treatment: &TreatmentRow,
+    ) -> Result<Arc<Protocol>, AppError> {
+        self.resolve(
+            store,
+            &treatment.clinic_id,
+            treatment.protocol_id.as_deref(),
+        )
+        .await
     }
 
     fn cached(&self, clinic_id: &str, id: &str) -> Option<Arc<Protocol>> {

@@ -203,7 +203,9 @@ pub struct ShelfPlan {
 }
 
 impl ShelfPlan {
-    /// Reads the treatment's shelf and check-ins and schedules the products.
+    /// Reads the treatment's shelf and schedules the products against its check-ins:
+    /// `check_ins` when the caller has read them already (the Today page and the treatment
+    /// page, for the chart), else they are read here, only when the shelf has products.
     ///
     /// # Errors
     /// Store failures; internal when a stored product type no longer reads.
@@ -212,21 +214,27 @@ impl ShelfPlan {
         treatment: &TreatmentRow,
         view: &TreatmentView,
         protocol: &Protocol,
+        check_ins: Option<&[CheckInRow]>,
     ) -> Result<ShelfPlan, AppError> {
         let store = state.store();
         let rows = store
             .list_shelf_products(&treatment.clinic_id, &treatment.id)
             .await?;
-        let records: Vec<CheckInRecord> = if rows.is_empty() {
-            Vec::new()
-        } else {
-            store
-                .list_check_ins(&treatment.clinic_id, &treatment.id)
-                .await?
-                .iter()
-                .filter_map(|row| record_of(row, view))
-                .collect()
+        let read;
+        let check_ins = match check_ins {
+            Some(check_ins) => check_ins,
+            None if rows.is_empty() => &[][..],
+            None => {
+                read = store
+                    .list_check_ins(&treatment.clinic_id, &treatment.id)
+                    .await?;
+                &read[..]
+            }
         };
+        let records: Vec<CheckInRecord> = check_ins
+            .iter()
+            .filter_map(|row| record_of(row, view))
+            .collect();
         let checker = checker(protocol, view);
         let mut products = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -311,8 +319,19 @@ pub struct Pick {
     pub step: String,
     /// Why it is recommended, or why not now.
     pub why: Vec<String>,
-    /// `recommended`, `not_provided` or `held_back`.
-    pub status: &'static str,
+    /// Which list of the page it belongs to.
+    pub status: PickGroup,
+}
+
+/// The lists of catalog picks on the page, from the core's [`PickStatus`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickGroup {
+    /// Cleared by the checker for now.
+    Recommended,
+    /// No ingredient list: the checker cannot clear it.
+    NotProvided,
+    /// Not for now (the reason is its `why`).
+    HeldBack,
 }
 
 /// The clinic catalog's products at `hours` for the treatment (`catalog`: the clinic's own or
@@ -334,9 +353,9 @@ pub fn picks(
             };
             let step = pick.step.map_or_else(String::new, |s| words(s.id()));
             let (status, why) = match pick.status {
-                PickStatus::Recommended => ("recommended", pick.why),
-                PickStatus::IngredientListNotProvided => ("not_provided", pick.why),
-                PickStatus::HeldBack { reason } => ("held_back", vec![reason]),
+                PickStatus::Recommended => (PickGroup::Recommended, pick.why),
+                PickStatus::IngredientListNotProvided => (PickGroup::NotProvided, pick.why),
+                PickStatus::HeldBack { reason } => (PickGroup::HeldBack, vec![reason]),
             };
             Pick {
                 name,

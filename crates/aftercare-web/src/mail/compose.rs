@@ -36,9 +36,9 @@ pub struct AlertFacts<'a> {
     pub rule_codes: Vec<String>,
 }
 
-#[derive(Template)]
-#[template(path = "email/alert.txt")]
-struct AlertText<'a> {
+/// What both bodies of an alert e-mail say; the plain-text and HTML templates read it as
+/// `alert`.
+struct AlertBody<'a> {
     level: &'a str,
     clinic_name: &'a str,
     day: u32,
@@ -49,15 +49,15 @@ struct AlertText<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "email/alert.txt")]
+struct AlertText<'a> {
+    alert: &'a AlertBody<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "email/alert.html")]
 struct AlertHtml<'a> {
-    level: &'a str,
-    clinic_name: &'a str,
-    day: u32,
-    told: &'a str,
-    patient_label: Option<&'a str>,
-    rules: &'a [String],
-    url: &'a str,
+    alert: &'a AlertBody<'a>,
 }
 
 /// The addresses an alert goes to under `recipients`: the clinic's contact address and/or
@@ -109,7 +109,7 @@ pub fn alert_messages(
             facts.rule_codes.as_slice(),
         ),
     };
-    let text = AlertText {
+    let alert = AlertBody {
         level,
         clinic_name: &facts.clinic.name,
         day: facts.day,
@@ -117,18 +117,9 @@ pub fn alert_messages(
         patient_label,
         rules,
         url: &url,
-    }
-    .render()?;
-    let html = AlertHtml {
-        level,
-        clinic_name: &facts.clinic.name,
-        day: facts.day,
-        told: facts.told,
-        patient_label,
-        rules,
-        url: &url,
-    }
-    .render()?;
+    };
+    let text = AlertText { alert: &alert }.render()?;
+    let html = AlertHtml { alert: &alert }.render()?;
     let subject = format!(
         "{}: check-in alert, {level}, day {}",
         facts.clinic.name, facts.day

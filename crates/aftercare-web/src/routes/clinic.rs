@@ -398,7 +398,12 @@ async fn treatment_page(
     .await
 }
 
-async fn find_treatment(
+/// Treatment `id` of the user's clinic; "not found" for an id too long to exist, one that
+/// does not exist, or one of another clinic.
+///
+/// # Errors
+/// Not found as above; store failures.
+pub(crate) async fn find_treatment(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
@@ -426,14 +431,7 @@ async fn treatment_response(
     let store = state.store();
     let view = TreatmentView::of(&treatment)?;
     let now = state.clock().now();
-    let protocol = state
-        .protocols()
-        .resolve(
-            store,
-            &treatment.clinic_id,
-            treatment.protocol_id.as_deref(),
-        )
-        .await?;
+    let protocol = state.protocols().of_treatment(store, &treatment).await?;
     let practitioner = store
         .find_user(&treatment.clinic_id, &treatment.practitioner_id)
         .await?
@@ -516,7 +514,8 @@ async fn treatment_response(
             url: l.url,
             qr_svg: l.qr_svg,
         }),
-        shelf: crate::routes::shelf::items_of(state, &treatment, &view, &protocol).await?,
+        shelf: crate::routes::shelf::items_of(state, &treatment, &view, &protocol, &check_in_rows)
+            .await?,
         chart: crate::chart::ChartView::of(
             &chart,
             unreadable,

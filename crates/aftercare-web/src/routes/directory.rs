@@ -1,5 +1,5 @@
 //! "Find a Practitioner" pages: the public search (`/practitioners`, no sign-in, works
-//! without JavaScript; `/static/near-me.js` adds "Use my location"), a practitioner's own
+//! without JavaScript; `/static/near-me.js`, served with the other assets, adds "Use my location"), a practitioner's own
 //! directory profile (`/clinic/directory`) and the clinic admin's approvals
 //! (`/clinic/directory/profiles`).
 //!
@@ -17,7 +17,7 @@ use aftercare_store::{NewPractitionerProfile, PractitionerProfileRow, StoreError
 use axum::{
     Router,
     extract::{Path, Query, RawQuery, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -42,34 +42,15 @@ use crate::{
     },
 };
 
-const NEAR_ME_JS: &str = include_str!("../../static/near-me.js");
-
 /// The directory routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/practitioners", get(search_page))
-        .route("/static/near-me.js", get(near_me_js))
         .route("/clinic/directory", get(profile_page).post(save_profile))
         .route("/clinic/directory/delete", post(delete_profile))
         .route("/clinic/directory/profiles", get(approvals_page))
         .route("/clinic/directory/profiles/{id}/approve", post(approve))
         .route("/clinic/directory/profiles/{id}/unapprove", post(unapprove))
-}
-
-async fn near_me_js() -> impl IntoResponse {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/javascript; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        NEAR_ME_JS,
-    )
 }
 
 /// Confirmations of this module's redirects (fixed texts, never user input).

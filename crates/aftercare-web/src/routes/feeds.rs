@@ -10,7 +10,9 @@
 //! token, or a plan-pages token, is 404. What does not belong here: writing iCalendar (core).
 
 use aftercare_core::{
-    calendar::{CalendarEvent, CalendarOptions, default_namespace, plan_calendar},
+    calendar::{
+        CalendarEvent, CalendarOptions, ReminderSchedule, default_namespace, plan_calendar,
+    },
     protocol::Protocol,
 };
 use aftercare_store::{LinkPurpose, NewPatientLink, TreatmentRow, hash_token};
@@ -31,7 +33,7 @@ use crate::{
     state::AppState,
     treatments::TreatmentView,
     views::{
-        calendar::{CalendarPage, FeedUrls},
+        calendar::{CalendarPage, FeedUrls, ReminderWords},
         render, render_status,
     },
 };
@@ -97,18 +99,11 @@ async fn feed(
         .get_treatment(&link.clinic_id, &link.treatment_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let protocol = state
-        .protocols()
-        .resolve(
-            store,
-            &treatment.clinic_id,
-            treatment.protocol_id.as_deref(),
-        )
-        .await?;
+    let protocol = state.protocols().of_treatment(store, &treatment).await?;
     // The shelf's reintroduction events (issue #9); none for an empty shelf, so the feed of a
     // treatment without products stays byte for byte `plan_calendar`'s.
     let view = TreatmentView::of(&treatment)?;
-    let shelf_events = crate::shelf::ShelfPlan::load(&state, &treatment, &view, &protocol)
+    let shelf_events = crate::shelf::ShelfPlan::load(&state, &treatment, &view, &protocol, None)
         .await?
         .calendar_events();
     let body = treatment_feed(
@@ -138,6 +133,7 @@ async fn calendar_page(State(state): State<AppState>, context: PatientContext) -
         urls: None,
         reapply: false,
         day: context.day_label(&state),
+        reminders: ReminderWords::of(&ReminderSchedule::default()),
     })
 }
 
@@ -176,6 +172,7 @@ async fn create_feed_link(
             urls: Some(FeedUrls { webcal, https }),
             reapply,
             day: context.day_label(&state),
+            reminders: ReminderWords::of(&ReminderSchedule::default()),
         },
     ))
 }

@@ -165,11 +165,7 @@ impl PatientContext {
     pub async fn protocol(&self, state: &AppState) -> Result<Arc<Protocol>, AppError> {
         state
             .protocols()
-            .resolve(
-                state.store(),
-                &self.treatment.clinic_id,
-                self.treatment.protocol_id.as_deref(),
-            )
+            .of_treatment(state.store(), &self.treatment)
             .await
     }
 
@@ -318,7 +314,9 @@ async fn today(
         .await?;
     let last_check_in = check_in_rows.last().map(|c| LevelView::of(c.level));
     let (chart, unreadable) = chart::chart_of(&check_in_rows, &context.view, &protocol);
-    let shelf = crate::routes::shelf::today_view(&state, &context, &protocol, hours).await?;
+    let shelf =
+        crate::routes::shelf::today_view(&state, &context, &protocol, hours, &check_in_rows)
+            .await?;
     let page = TodayPage {
         nav: context.nav("today"),
         not_started: hours

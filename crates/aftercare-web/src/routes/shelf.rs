@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use aftercare_core::{Hours, protocol::Protocol, shelf::RoutineItem};
-use aftercare_store::{NewShelfProduct, ShelfProductRow, TreatmentRow};
+use aftercare_store::{CheckInRow, NewShelfProduct, ShelfProductRow, TreatmentRow};
 use axum::{
     Router,
     extract::{Path, State},
@@ -24,8 +24,11 @@ use crate::{
     auth::CurrentUser,
     error::AppError,
     extract::FormData,
-    routes::{clinic::clinic_nav, clinic::words, patient::PatientContext},
-    shelf::{self, ShelfFields, ShelfPlan},
+    routes::{
+        clinic::{clinic_nav, find_treatment, words},
+        patient::PatientContext,
+    },
+    shelf::{self, PickGroup, ShelfFields, ShelfPlan},
     state::AppState,
     treatments::TreatmentView,
     views::{
@@ -106,7 +109,8 @@ fn items(plan: &ShelfPlan) -> Vec<ShelfItemView> {
         .collect()
 }
 
-/// The treatment's products in the order they come back, for the clinic's treatment page.
+/// The treatment's products in the order they come back, for the clinic's treatment page
+/// (which has read the treatment's `check_ins` already).
 ///
 /// # Errors
 /// Store failures.
@@ -114,10 +118,11 @@ pub async fn items_of(
     state: &AppState,
     treatment: &TreatmentRow,
     view: &TreatmentView,
-    protocol: &aftercare_core::protocol::Protocol,
+    protocol: &Protocol,
+    check_ins: &[CheckInRow],
 ) -> Result<Vec<ShelfItemView>, AppError> {
     Ok(items(
-        &ShelfPlan::load(state, treatment, view, protocol).await?,
+        &ShelfPlan::load(state, treatment, view, protocol, Some(check_ins)).await?,
     ))
 }
 
@@ -166,14 +171,7 @@ impl Actor {
     /// A practitioner on treatment `id` of their clinic; "not found" for an id that is too
     /// long to exist or a treatment of another clinic.
     async fn clinic(state: &AppState, user: CurrentUser, id: &str) -> Result<Self, AppError> {
-        if id.len() > 64 {
-            return Err(AppError::NotFound);
-        }
-        let treatment = state
-            .store()
-            .get_treatment(user.clinic_id(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let treatment = find_treatment(state, &user, id).await?;
         let view = TreatmentView::of(&treatment)?;
         Ok(Self::Clinic {
             user,
@@ -212,14 +210,9 @@ impl Actor {
 
     /// The treatment's protocol.
     async fn protocol(&self, state: &AppState) -> Result<Arc<Protocol>, AppError> {
-        let treatment = self.treatment();
         state
             .protocols()
-            .resolve(
-                state.store(),
-                &treatment.clinic_id,
-                treatment.protocol_id.as_deref(),
-            )
+            .of_treatment(state.store(), self.treatment())
             .await
     }
 
@@ -261,10 +254,10 @@ async fn shelf_page(
 ) -> Result<Response, AppError> {
     let edit_base = actor.base();
     let form = form_view(edit_base.clone(), "Add the product", fields, errors);
+    let protocol = actor.protocol(state).await?;
+    let plan = ShelfPlan::load(state, actor.treatment(), actor.view(), &protocol, None).await?;
     match actor {
         Actor::Patient(context) => {
-            let protocol = actor.protocol(state).await?;
-            let plan = ShelfPlan::load(state, &context.treatment, &context.view, &protocol).await?;
             let hours = context.hours_now(state);
             let routine = plan.routine(&protocol, &context.view, hours.map_or(1, Hours::day));
             let catalog =
@@ -297,8 +290,6 @@ async fn shelf_page(
             view,
         } => {
             let (_, nav) = clinic_nav(state, user, "dashboard").await?;
-            let protocol = actor.protocol(state).await?;
-            let plan = ShelfPlan::load(state, treatment, view, &protocol).await?;
             let page = ClinicShelfPage {
                 nav,
                 treatment_id: treatment.id.clone(),
@@ -340,9 +331,9 @@ fn pick_views(
             why: pick.why,
         };
         match pick.status {
-            "recommended" => recommended.push(view),
-            "not_provided" => not_provided.push(view),
-            _ => held_back.push(view),
+            PickGroup::Recommended => recommended.push(view),
+            PickGroup::NotProvided => not_provided.push(view),
+            PickGroup::HeldBack => held_back.push(view),
         }
     }
     (recommended, not_provided, held_back)
@@ -566,18 +557,27 @@ async fn clinic_delete(
 /// How many coming products the Today page names.
 const TODAY_COMING: usize = 3;
 
-/// The shelf's part of the Today page: the next products to come back and today's routine
-/// from the shelf, in short; `None` when the shelf is empty.
+/// The shelf's part of the Today page (which has read the treatment's `check_ins` already):
+/// the next products to come back and today's routine from the shelf, in short; `None` when
+/// the shelf is empty.
 ///
 /// # Errors
 /// Store failures.
 pub async fn today_view(
     state: &AppState,
     context: &PatientContext,
-    protocol: &aftercare_core::protocol::Protocol,
+    protocol: &Protocol,
     hours: Option<Hours>,
+    check_ins: &[CheckInRow],
 ) -> Result<Option<crate::views::shelf::ShelfTodayView>, AppError> {
-    let plan = ShelfPlan::load(state, &context.treatment, &context.view, protocol).await?;
+    let plan = ShelfPlan::load(
+        state,
+        &context.treatment,
+        &context.view,
+        protocol,
+        Some(check_ins),
+    )
+    .await?;
     if plan.rows.is_empty() {
         return Ok(None);
     }

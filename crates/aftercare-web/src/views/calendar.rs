@@ -29,4 +29,31 @@ pub struct CalendarPage {
     pub expires: Option<String>,
     /// Whether the new link includes the reapplication reminders.
     pub reapply: bool,
+    /// When the reminders ring, in words, from the feed's own schedule.
+    pub reminders: ReminderWords,
+}
+
+/// The feed's reminder schedule in words, with its sources.
+#[derive(Debug, Clone)]
+pub struct ReminderWords {
+    /// "each evening at 19:00 on days 1 to 7 and 14".
+    pub check_ins: String,
+    /// "each morning at 08:00 on days 1 to 14".
+    pub sunscreen: String,
+    /// "at 10:00, 12:00, 14:00 and 16:00 on days 1 to 7".
+    pub reapply: String,
+    /// Where the timings come from.
+    pub sources: &'static str,
+}
+
+impl ReminderWords {
+    /// The words for a schedule.
+    pub fn of(schedule: &aftercare_core::calendar::ReminderSchedule) -> Self {
+        ReminderWords {
+            check_ins: schedule.check_ins_in_words(),
+            sunscreen: schedule.sunscreen_in_words(),
+            reapply: schedule.reapply_in_words(),
+            sources: aftercare_core::calendar::ReminderSchedule::SOURCES,
+        }
+    }
 }
