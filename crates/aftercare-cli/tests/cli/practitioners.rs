@@ -46,13 +46,18 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout_of(&assert)).unwrap()
 }
 
-fn ids(value: &serde_json::Value) -> Vec<String> {
+/// `field` of each result's practitioner, in the order given.
+fn practitioner_field(value: &serde_json::Value, field: &str) -> Vec<String> {
     value["results"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["practitioner"]["id"].as_str().unwrap().to_owned())
+        .map(|r| r["practitioner"][field].as_str().unwrap().to_owned())
         .collect()
+}
+
+fn ids(value: &serde_json::Value) -> Vec<String> {
+    practitioner_field(value, "id")
 }
 
 /// Exit 2 and one line on stderr that starts with `expected` (after "aftercare: ").
@@ -363,20 +368,6 @@ fn directory_database() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
-fn names(value: &serde_json::Value) -> Vec<String> {
-    value["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r["practitioner"]["display_name"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
-}
-
 #[test]
 fn the_database_source_lists_only_public_profiles() {
     let (_dir, path) = directory_database();
@@ -395,7 +386,7 @@ fn the_database_source_lists_only_public_profiles() {
         .success()
         .stderr("");
     let value: serde_json::Value = serde_json::from_str(&stdout_of(&assert)).unwrap();
-    assert_eq!(names(&value), ["Dr Public"]);
+    assert_eq!(practitioner_field(&value, "display_name"), ["Dr Public"]);
     assert_eq!(value["query"]["origin"]["city"]["label"], "Paris, France");
 
     // The same search as the file source: radius in miles, text output.

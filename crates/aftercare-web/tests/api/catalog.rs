@@ -3,10 +3,7 @@
 //! it flags, a refused catalog names its line and keeps the old one, another clinic keeps the
 //! built-in catalog, and practitioners may look but not change it.
 
-use aftercare_store::{NewUser, Role};
-use aftercare_web::auth::PasswordHasher;
 use reqwest::StatusCode;
-use secrecy::SecretString;
 
 use crate::helpers::*;
 
@@ -31,28 +28,6 @@ ingredients = "Aqua, Glycerin, Retinol, Phenoxyethanol"
 why = "For later, when actives are back."
 source = "guide.mdpen_line"
 "#;
-
-/// A practitioner account in `clinic`, password [`PASSWORD`].
-async fn practitioner(app: &TestApp, clinic: &TestClinic, email: &str) {
-    let hasher = PasswordHasher::new(8 * 1024, 1).expect("hasher");
-    let hash = hasher
-        .hash(SecretString::from(PASSWORD))
-        .await
-        .expect("hash");
-    app.store
-        .create_user(
-            &NewUser {
-                clinic_id: clinic.id.clone(),
-                email: email.into(),
-                display_name: "Pat Practitioner".into(),
-                role: Role::Practitioner,
-                password_hash: hash,
-            },
-            app.clock.now_seconds(),
-        )
-        .await
-        .expect("practitioner");
-}
 
 /// `(recommended, held back, not provided)` of a patient's My products page.
 async fn picks(app: &TestApp, link: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
@@ -204,7 +179,8 @@ async fn a_refused_catalog_names_its_line_and_keeps_the_old_one() {
 async fn a_practitioner_may_look_at_the_catalog_but_not_change_it() {
     let app = spawn_app().await;
     let clinic = app.create_clinic("Alpha", "admin@alpha.example").await;
-    practitioner(&app, &clinic, "pat@alpha.example").await;
+    app.create_practitioner(&clinic, "pat@alpha.example", "Pat Practitioner")
+        .await;
     let pat = app.signed_in("pat@alpha.example").await;
 
     let (status, page) = app.page(&pat, "/clinic/catalog").await;

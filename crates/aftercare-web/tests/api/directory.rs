@@ -4,36 +4,11 @@
 //! and unknown cities, bad input (400, never 500), the privacy rule (only opted-in AND
 //! approved profiles of active users) and the escaping of practitioners' text.
 
-use aftercare_store::{NewPractitionerProfile, NewUser, PractitionerProfileRow, Role};
-use aftercare_web::auth::PasswordHasher;
+use aftercare_store::{NewPractitionerProfile, PractitionerProfileRow};
 use reqwest::StatusCode;
-use secrecy::SecretString;
 use serde_json::Value;
 
 use crate::helpers::*;
-
-/// A practitioner account in `clinic`, password [`PASSWORD`].
-async fn practitioner(app: &TestApp, clinic: &TestClinic, email: &str, name: &str) -> String {
-    let hasher = PasswordHasher::new(8 * 1024, 1).expect("hasher");
-    let hash = hasher
-        .hash(SecretString::from(PASSWORD))
-        .await
-        .expect("hash");
-    app.store
-        .create_user(
-            &NewUser {
-                clinic_id: clinic.id.clone(),
-                email: email.into(),
-                display_name: name.into(),
-                role: Role::Practitioner,
-                password_hash: hash,
-            },
-            app.clock.now_seconds(),
-        )
-        .await
-        .expect("practitioner")
-        .id
-}
 
 async fn admin_id(app: &TestApp, clinic: &TestClinic) -> String {
     app.store
@@ -76,7 +51,7 @@ async fn seed(app: &TestApp, clinic: &TestClinic, seed: Seed<'_>) -> Practitione
             .to_lowercase()
             .replace([' ', '<', '>', '"', '/', '='], "-")
     );
-    let user_id = practitioner(app, clinic, &email, seed.name).await;
+    let user_id = app.create_practitioner(clinic, &email, seed.name).await;
     let services: Vec<&str> = seed.services.to_vec();
     let row = app
         .store
@@ -118,6 +93,13 @@ async fn seed(app: &TestApp, clinic: &TestClinic, seed: Seed<'_>) -> Practitione
             .expect("approve");
     }
     row
+}
+
+/// Seeds each profile in turn (equal distances come back in this order).
+async fn seed_all(app: &TestApp, clinic: &TestClinic, seeds: impl IntoIterator<Item = Seed<'_>>) {
+    for one in seeds {
+        seed(app, clinic, one).await;
+    }
 }
 
 async fn api(app: &TestApp, query: &str) -> (StatusCode, Value) {
@@ -170,7 +152,8 @@ fn paris_form<'a>() -> Vec<(&'a str, &'a str)> {
 async fn a_saved_profile_is_public_only_once_the_clinic_approves_it() {
     let app = spawn_app().await;
     let clinic = app.create_clinic("Rivoli", "admin@rivoli.example").await;
-    practitioner(&app, &clinic, "anne@rivoli.example", "Anne Roy").await;
+    app.create_practitioner(&clinic, "anne@rivoli.example", "Anne Roy")
+        .await;
     let anne = app.signed_in("anne@rivoli.example").await;
     let admin = app.signed_in("admin@rivoli.example").await;
 
@@ -287,7 +270,8 @@ async fn a_saved_profile_is_public_only_once_the_clinic_approves_it() {
 async fn the_profile_form_says_what_is_wrong() {
     let app = spawn_app().await;
     let clinic = app.create_clinic("Rivoli", "admin@rivoli.example").await;
-    practitioner(&app, &clinic, "anne@rivoli.example", "Anne Roy").await;
+    app.create_practitioner(&clinic, "anne@rivoli.example", "Anne Roy")
+        .await;
     let anne = app.signed_in("anne@rivoli.example").await;
     let cases: Vec<(&str, &str, &str)> = vec![
         (
@@ -340,48 +324,35 @@ async fn the_profile_form_says_what_is_wrong() {
 async fn search_by_city_or_coordinates_nearest_first_with_distances() {
     let app = spawn_app().await;
     let clinic = app.create_clinic("Rivoli", "admin@rivoli.example").await;
-    seed(
+    seed_all(
         &app,
         &clinic,
-        Seed {
-            name: "Rivoli",
-            at: Some((48.8556, 2.3601)),
-            services: &["microneedling", "microneedling_prp"],
-            ..Seed::default()
-        },
-    )
-    .await;
-    seed(
-        &app,
-        &clinic,
-        Seed {
-            name: "Versailles",
-            city: "Versailles",
-            services: &["microneedling"],
-            ..Seed::default()
-        },
-    )
-    .await;
-    seed(
-        &app,
-        &clinic,
-        Seed {
-            name: "Montmartre",
-            at: Some((48.8867, 2.3431)),
-            services: &["rf_microneedling"],
-            ..Seed::default()
-        },
-    )
-    .await;
-    seed(
-        &app,
-        &clinic,
-        Seed {
-            name: "Lyon",
-            city: "Lyon",
-            services: &["rf_microneedling"],
-            ..Seed::default()
-        },
+        [
+            Seed {
+                name: "Rivoli",
+                at: Some((48.8556, 2.3601)),
+                services: &["microneedling", "microneedling_prp"],
+                ..Seed::default()
+            },
+            Seed {
+                name: "Versailles",
+                city: "Versailles",
+                services: &["microneedling"],
+                ..Seed::default()
+            },
+            Seed {
+                name: "Montmartre",
+                at: Some((48.8867, 2.3431)),
+                services: &["rf_microneedling"],
+                ..Seed::default()
+            },
+            Seed {
+                name: "Lyon",
+                city: "Lyon",
+                services: &["rf_microneedling"],
+                ..Seed::default()
+            },
+        ],
     )
     .await;
 
@@ -597,36 +568,28 @@ async fn unapproved_opted_out_and_disabled_practitioners_never_appear() {
     let app = spawn_app().await;
     let clinic = app.create_clinic("Rivoli", "admin@rivoli.example").await;
     let here = Some((48.8566, 2.3522));
-    seed(
+    seed_all(
         &app,
         &clinic,
-        Seed {
-            name: "Listed",
-            at: here,
-            ..Seed::default()
-        },
-    )
-    .await;
-    seed(
-        &app,
-        &clinic,
-        Seed {
-            name: "Unapproved",
-            at: here,
-            approved: false,
-            ..Seed::default()
-        },
-    )
-    .await;
-    seed(
-        &app,
-        &clinic,
-        Seed {
-            name: "Opted out",
-            at: here,
-            opted_in: false,
-            ..Seed::default()
-        },
+        [
+            Seed {
+                name: "Listed",
+                at: here,
+                ..Seed::default()
+            },
+            Seed {
+                name: "Unapproved",
+                at: here,
+                approved: false,
+                ..Seed::default()
+            },
+            Seed {
+                name: "Opted out",
+                at: here,
+                opted_in: false,
+                ..Seed::default()
+            },
+        ],
     )
     .await;
     let disabled = seed(

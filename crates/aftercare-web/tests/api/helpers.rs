@@ -4,14 +4,18 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
-use aftercare_store::Store;
+use aftercare_core::{
+    instant::{parse_instant, parse_time_zone},
+    profile::{Area, Fitzpatrick, Profile, SkinType},
+};
+use aftercare_store::{NewUser, Role, Store};
 use aftercare_web::{
     Application, Clock, Settings,
     admin::{AdminRequest, create_admin},
     auth::PasswordHasher,
     settings::Overrides,
 };
-use jiff::Timestamp;
+use jiff::{Timestamp, ZonedDateTime};
 use reqwest::{StatusCode, redirect::Policy};
 use scraper::{Html, Selector};
 use secrecy::SecretString;
@@ -169,6 +173,55 @@ impl TestApp {
         }
     }
 
+    /// Creates a practitioner account in `clinic` (password [`PASSWORD`]); returns its user id.
+    pub async fn create_practitioner(
+        &self,
+        clinic: &TestClinic,
+        email: &str,
+        name: &str,
+    ) -> String {
+        let hash = PasswordHasher::new(8 * 1024, 1)
+            .expect("hasher")
+            .hash(SecretString::from(PASSWORD))
+            .await
+            .expect("hash");
+        self.store
+            .create_user(
+                &NewUser {
+                    clinic_id: clinic.id.clone(),
+                    email: email.into(),
+                    display_name: name.into(),
+                    role: Role::Practitioner,
+                    password_hash: hash,
+                },
+                self.clock.now_seconds(),
+            )
+            .await
+            .expect("practitioner")
+            .id
+    }
+
+    /// A clinic "`label` Clinic", its admin signed in, and a treatment labelled `label` with
+    /// `extra` form fields over the defaults of [`TestApp::create_treatment_with`]: the admin's
+    /// browser, the treatment's id and the patient link's path.
+    pub async fn clinic_with_patient(
+        &self,
+        label: &str,
+        extra: &[(&str, &str)],
+    ) -> (reqwest::Client, String, String) {
+        let clinic = self
+            .create_clinic(
+                &format!("{label} Clinic"),
+                &format!("admin@{}.example", label.to_lowercase()),
+            )
+            .await;
+        let client = self.signed_in(&clinic.admin_email).await;
+        let (id, link) = self
+            .create_treatment_with(&client, &[&[("patient_label", label)][..], extra].concat())
+            .await;
+        (client, id, link)
+    }
+
     /// Signs `client` in.
     pub async fn sign_in(
         &self,
@@ -311,6 +364,19 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// The treatment [`TestApp::create_treatment_with`] records by default, as the core sees it:
+/// treated 24 Nov 2026 15:00 in Berlin; sensitive skin, face, Fitzpatrick III.
+pub fn default_treatment() -> (ZonedDateTime, Profile) {
+    let tz = parse_time_zone("Europe/Berlin").expect("zone");
+    let treated_at = parse_instant("2026-11-24 15:00", Some(&tz)).expect("instant");
+    let profile = Profile {
+        skin: vec![SkinType::Sensitive],
+        areas: vec![Area::Face],
+        fitzpatrick: Some(Fitzpatrick::try_from(3_u8).expect("type III")),
+    };
+    (treated_at, profile)
 }
 
 /// A CSS selector.

@@ -15,8 +15,6 @@ use std::{
 
 use aftercare_core::{
     calendar::{CalendarOptions, default_namespace, plan_calendar},
-    instant::{parse_instant, parse_time_zone},
-    profile::{Area, Fitzpatrick, Profile, SkinType},
     protocol::default_protocol,
 };
 use aftercare_store::{LinkPurpose, OutboxRow};
@@ -28,7 +26,9 @@ use reqwest::StatusCode;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use crate::helpers::{TestApp, selector, spawn_app, spawn_app_with, start, text_of};
+use crate::helpers::{
+    TestApp, browser, default_treatment, selector, spawn_app, spawn_app_with, start, text_of,
+};
 
 /// One message the SMTP server accepted, as Python's e-mail parser reads it.
 #[derive(Debug, Clone, Deserialize)]
@@ -159,6 +159,22 @@ pub(crate) fn smtp_to(settings: &mut Settings, port: u16) {
     settings.email.send_timeout_seconds = 20;
 }
 
+/// A running SMTP server and an app that mails to it (then `configure` adjusts the settings),
+/// or `None` when aiosmtpd is missing outside CI (the test is skipped).
+async fn app_mailing_a_sink(configure: impl FnOnce(&mut Settings)) -> Option<(SmtpSink, TestApp)> {
+    if !smtp_available() {
+        return None;
+    }
+    let port = free_port();
+    let sink = SmtpSink::start(port).await;
+    let app = spawn_app_with(|s| {
+        smtp_to(s, port);
+        configure(s);
+    })
+    .await;
+    Some((sink, app))
+}
+
 /// A clinic "Skin Lab", its admin signed in, and a treatment on 24 Nov (day 3 at NOW).
 async fn clinic_with_treatment(app: &TestApp) -> (String, String, String) {
     let clinic = app.create_clinic("Skin Lab", "lead@skin-lab.example").await;
@@ -176,16 +192,11 @@ async fn outbox(app: &TestApp, clinic_id: &str) -> Vec<OutboxRow> {
 
 #[tokio::test]
 async fn a_red_flag_check_in_sends_exactly_one_alert_email_without_health_details_or_tokens() {
-    if !smtp_available() {
+    let Some((mut sink, app)) =
+        app_mailing_a_sink(|s| s.email.alert_recipients = AlertRecipients::Clinic).await
+    else {
         return;
-    }
-    let port = free_port();
-    let mut sink = SmtpSink::start(port).await;
-    let app = spawn_app_with(|s| {
-        smtp_to(s, port);
-        s.email.alert_recipients = AlertRecipients::Clinic;
-    })
-    .await;
+    };
     let (clinic_id, treatment_id, link) = clinic_with_treatment(&app).await;
     let token = link.strip_prefix("/p/").expect("a patient link").to_owned();
 
@@ -242,7 +253,7 @@ async fn with_the_smtp_server_down_the_check_in_succeeds_and_the_mail_goes_out_o
     let (clinic_id, _, link) = clinic_with_treatment(&app).await;
 
     let result = app.check_in(&link, FEVER).await;
-    let (status, _) = app.page(&crate::helpers::browser(), &result).await;
+    let (status, _) = app.page(&browser(), &result).await;
     assert_eq!(status, StatusCode::OK, "the check-in is recorded and shown");
     let report = deliver_due_once(&app.state).await.expect("delivery");
     assert_eq!((report.claimed, report.sent, report.failed), (1, 0, 1));
@@ -281,12 +292,9 @@ async fn with_the_smtp_server_down_the_check_in_succeeds_and_the_mail_goes_out_o
 
 #[tokio::test]
 async fn a_restarted_app_on_the_same_database_never_sends_a_message_twice() {
-    if !smtp_available() {
+    let Some((mut sink, first)) = app_mailing_a_sink(|_| {}).await else {
         return;
-    }
-    let port = free_port();
-    let mut sink = SmtpSink::start(port).await;
-    let first = spawn_app_with(|s| smtp_to(s, port)).await;
+    };
     let settings = first.settings.clone();
     let (clinic_id, _, link) = clinic_with_treatment(&first).await;
 
@@ -343,18 +351,15 @@ async fn a_restarted_app_on_the_same_database_never_sends_a_message_twice() {
 
 #[tokio::test]
 async fn the_background_worker_delivers_an_alert_and_stops_with_the_server() {
-    if !smtp_available() {
-        return;
-    }
-    let port = free_port();
-    let mut sink = SmtpSink::start(port).await;
-    let app = spawn_app_with(|s| {
-        smtp_to(s, port);
+    let Some((mut sink, app)) = app_mailing_a_sink(|s| {
         s.email.worker = true;
         s.email.poll_seconds = 1;
         s.email.alert_recipients = AlertRecipients::Clinic;
     })
-    .await;
+    .await
+    else {
+        return;
+    };
     let (_, _, link) = clinic_with_treatment(&app).await;
     app.check_in(&link, FEVER).await;
     let mail = sink.next_message().await;
@@ -383,13 +388,7 @@ async fn with_e_mail_off_alert_messages_stay_queued_and_nothing_is_claimed() {
 /// sensitive skin, face, Fitzpatrick III, the built-in protocol).
 fn expected_feed(reapply: bool) -> String {
     let protocol = default_protocol();
-    let tz = parse_time_zone("Europe/Berlin").expect("zone");
-    let treated_at = parse_instant("2026-11-24 15:00", Some(&tz)).expect("instant");
-    let profile = Profile {
-        skin: vec![SkinType::Sensitive],
-        areas: vec![Area::Face],
-        fitzpatrick: Some(Fitzpatrick::try_from(3_u8).expect("type III")),
-    };
+    let (treated_at, profile) = default_treatment();
     let mut options = CalendarOptions::new(default_namespace(protocol, &treated_at));
     options.sun_reapplication = reapply;
     plan_calendar(protocol, &treated_at, &profile, &options)
@@ -400,11 +399,7 @@ fn expected_feed(reapply: bool) -> String {
 /// Issues a feed link from the patient's calendar page; returns its https and webcal URLs.
 async fn subscribe(app: &TestApp, link: &str, form: &[(&str, &str)]) -> (String, String) {
     let (status, _, page) = app
-        .post_form(
-            &crate::helpers::browser(),
-            &format!("{link}/calendar"),
-            form,
-        )
+        .post_form(&browser(), &format!("{link}/calendar"), form)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{}", page.html());
     let https = text_of(&page, ".feed-url");
@@ -423,16 +418,14 @@ async fn the_calendar_feed_is_the_treatments_plan_calendar_until_it_is_revoked()
     let clinic = app.create_clinic("Skin Lab", "lead@skin-lab.example").await;
     let client = app.signed_in("lead@skin-lab.example").await;
     let (treatment_id, link) = app.create_treatment(&client, "Jane Roe").await;
-    let (status, page) = app
-        .page(&crate::helpers::browser(), &format!("{link}/calendar"))
-        .await;
+    let (status, page) = app.page(&browser(), &format!("{link}/calendar")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         page.select(&selector("form[action$='/calendar']"))
             .next()
             .is_some()
     );
-    let (_, today) = app.page(&crate::helpers::browser(), &link).await;
+    let (_, today) = app.page(&browser(), &link).await;
     assert!(
         today
             .select(&selector(&format!("nav a[href='{link}/calendar']")))
@@ -490,9 +483,7 @@ async fn the_calendar_feed_is_the_treatments_plan_calendar_until_it_is_revoked()
         let status = reqwest::get(app.at(&path)).await.expect("GET").status();
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
-    let (status, _) = app
-        .page(&crate::helpers::browser(), &format!("/p/{feed_token}"))
-        .await;
+    let (status, _) = app.page(&browser(), &format!("/p/{feed_token}")).await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,

@@ -3,26 +3,13 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, browser, selector, spawn_app, text_of, texts_of};
-
-async fn patient(app: &TestApp, label: &str, extra: &[(&str, &str)]) -> String {
-    let clinic = app
-        .create_clinic(
-            &format!("{label} Clinic"),
-            &format!("admin@{}.example", label.to_lowercase()),
-        )
-        .await;
-    let client = app.signed_in(&clinic.admin_email).await;
-    app.create_treatment_with(&client, &[&[("patient_label", label)][..], extra].concat())
-        .await
-        .1
-}
+use crate::helpers::{browser, selector, spawn_app, text_of, texts_of};
 
 #[tokio::test]
 async fn today_shows_the_day_the_routine_in_order_and_what_is_off_limits_until_when() {
     let app = spawn_app().await;
     // Treated Tue 24 Nov 15:00 Berlin; now is Thu 26 Nov 15:00 Berlin: hour 48, day 3.
-    let link = patient(&app, "Today", &[]).await;
+    let link = app.clinic_with_patient("Today", &[]).await.2;
 
     let (status, page) = app.page(&browser(), &link).await;
 
@@ -83,7 +70,7 @@ async fn today_shows_the_day_the_routine_in_order_and_what_is_off_limits_until_w
 #[tokio::test]
 async fn the_plan_the_printable_plan_and_the_faq_render() {
     let app = spawn_app().await;
-    let link = patient(&app, "Plan", &[("skin", "oily")]).await;
+    let link = app.clinic_with_patient("Plan", &[("skin", "oily")]).await.2;
 
     let (status, plan) = app.page(&browser(), &format!("{link}/plan")).await;
     assert_eq!(status, StatusCode::OK);
@@ -129,7 +116,7 @@ async fn the_plan_the_printable_plan_and_the_faq_render() {
 #[tokio::test]
 async fn an_expected_check_in_reassures_and_always_shows_emergency_guidance() {
     let app = spawn_app().await;
-    let link = patient(&app, "Calm", &[]).await;
+    let link = app.clinic_with_patient("Calm", &[]).await.2;
 
     let (status, form) = app.page(&browser(), &format!("{link}/check-in")).await;
     assert_eq!(status, StatusCode::OK);
@@ -168,7 +155,7 @@ async fn an_expected_check_in_reassures_and_always_shows_emergency_guidance() {
 #[tokio::test]
 async fn a_worrying_check_in_shows_the_practitioners_contact_details_at_once() {
     let app = spawn_app().await;
-    let link = patient(&app, "Worried", &[]).await;
+    let link = app.clinic_with_patient("Worried", &[]).await.2;
 
     let result = app
         .check_in(
@@ -229,7 +216,10 @@ async fn an_impossible_check_in_is_sent_back_and_nothing_is_stored() {
 #[tokio::test]
 async fn before_the_treatment_the_plan_says_when_it_starts() {
     let app = spawn_app().await;
-    let link = patient(&app, "Early", &[("treated_date", "2026-11-30")]).await;
+    let link = app
+        .clinic_with_patient("Early", &[("treated_date", "2026-11-30")])
+        .await
+        .2;
 
     let (status, page) = app.page(&browser(), &link).await;
 
@@ -253,7 +243,7 @@ async fn before_the_treatment_the_plan_says_when_it_starts() {
 #[tokio::test]
 async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine() {
     let app = spawn_app().await;
-    let link = patient(&app, "Shopper", &[]).await;
+    let link = app.clinic_with_patient("Shopper", &[]).await.2;
     let products = format!("{link}/products");
     assert_eq!(app.page(&browser(), &products).await.0, StatusCode::OK);
 

@@ -5,43 +5,17 @@
 
 use aftercare_core::{
     inci::{Checker, kb::KnowledgeBase},
-    instant::{format_local, parse_instant, parse_time_zone},
-    profile::{Area, Fitzpatrick, Profile, SkinType},
+    instant::format_local,
     protocol::default_protocol,
     shelf::{Shelf, ShelfProduct, ShelfProductType, check_shelf, schedule_products},
 };
 use reqwest::StatusCode;
 use scraper::Html;
 
-use crate::helpers::{TestApp, browser, selector, spawn_app, text_of, texts_of};
+use crate::helpers::{browser, default_treatment, selector, spawn_app, text_of, texts_of};
 
 const SERUM: &str = "Aqua, Glycerin, Retinol, Phenoxyethanol";
 const MOISTURISER: &str = "Aqua, Glycerin, Squalane, Ceramide NP";
-
-/// A clinic, its signed-in admin, and a treatment with its patient link (the harness's
-/// default treatment: Berlin, 24 Nov 2026 15:00, sensitive skin; now is day 3).
-async fn patient(app: &TestApp, label: &str) -> (reqwest::Client, String, String) {
-    let clinic = app
-        .create_clinic(
-            &format!("{label} Clinic"),
-            &format!("admin@{}.example", label.to_lowercase()),
-        )
-        .await;
-    let client = app.signed_in(&clinic.admin_email).await;
-    let (id, link) = app
-        .create_treatment_with(&client, &[("patient_label", label)])
-        .await;
-    (client, id, link)
-}
-
-async fn add(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, Option<String>, Html) {
-    app.post_form(client, path, form).await
-}
 
 /// `(id, name, when)` of every product on a shelf page, in the order shown.
 fn shown(page: &Html) -> Vec<(String, String, String)> {
@@ -67,13 +41,7 @@ fn shown(page: &Html) -> Vec<(String, String, String)> {
 /// The schedule the core gives for the harness's treatment and these products.
 fn expected_when(products: &[(&str, ShelfProductType, &str)]) -> Vec<(String, String)> {
     let protocol = default_protocol();
-    let tz = parse_time_zone("Europe/Berlin").expect("zone");
-    let treated_at = parse_instant("2026-11-24 15:00", Some(&tz)).expect("instant");
-    let profile = Profile {
-        skin: vec![SkinType::Sensitive],
-        areas: vec![Area::Face],
-        fitzpatrick: Some(Fitzpatrick::try_from(3_u8).expect("type III")),
-    };
+    let (treated_at, profile) = default_treatment();
     let shelf = Shelf {
         products: products
             .iter()
@@ -107,7 +75,7 @@ fn expected_when(products: &[(&str, ShelfProductType, &str)]) -> Vec<(String, St
 #[tokio::test]
 async fn products_added_through_the_link_come_back_on_the_cores_schedule() {
     let app = spawn_app().await;
-    let (_, _, link) = patient(&app, "Shelf").await;
+    let (_, _, link) = app.clinic_with_patient("Shelf", &[]).await;
     let shelf = format!("{link}/shelf");
     let patient = browser();
 
@@ -125,13 +93,13 @@ async fn products_added_through_the_link_come_back_on_the_cores_schedule() {
         ("Night serum", "serum", SERUM),
         ("Barrier cream", "moisturiser", MOISTURISER),
     ] {
-        let (status, location, page) = add(
-            &app,
-            &patient,
-            &shelf,
-            &[("name", name), ("type", kind), ("ingredients", list)],
-        )
-        .await;
+        let (status, location, page) = app
+            .post_form(
+                &patient,
+                &shelf,
+                &[("name", name), ("type", kind), ("ingredients", list)],
+            )
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{}", page.html());
         assert_eq!(location.as_deref(), Some(shelf.as_str()));
     }
@@ -214,21 +182,23 @@ async fn products_added_through_the_link_come_back_on_the_cores_schedule() {
             .and_then(|i| i.value().attr("value")),
         Some("Night serum")
     );
-    let (status, _, _) = add(
-        &app,
-        &patient,
-        &edit,
-        &[
-            ("name", "Night serum 2"),
-            ("type", "serum"),
-            ("ingredients", SERUM),
-        ],
-    )
-    .await;
+    let (status, _, _) = app
+        .post_form(
+            &patient,
+            &edit,
+            &[
+                ("name", "Night serum 2"),
+                ("type", "serum"),
+                ("ingredients", SERUM),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = app.page(&patient, &shelf).await;
     assert!(shown(&page).iter().any(|(_, n, _)| n == "Night serum 2"));
-    let (status, _, _) = add(&app, &patient, &format!("{edit}/delete"), &[]).await;
+    let (status, _, _) = app
+        .post_form(&patient, &format!("{edit}/delete"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = app.page(&patient, &shelf).await;
     let names: Vec<String> = shown(&page).into_iter().map(|(_, n, _)| n).collect();
@@ -238,21 +208,21 @@ async fn products_added_through_the_link_come_back_on_the_cores_schedule() {
 #[tokio::test]
 async fn a_list_that_is_not_an_ingredient_list_is_refused_and_nothing_is_saved() {
     let app = spawn_app().await;
-    let (_, _, link) = patient(&app, "Refused").await;
+    let (_, _, link) = app.clinic_with_patient("Refused", &[]).await;
     let shelf = format!("{link}/shelf");
     let patient = browser();
 
-    let (status, _, page) = add(
-        &app,
-        &patient,
-        &shelf,
-        &[
-            ("name", "Mystery jar"),
-            ("type", "balm"),
-            ("ingredients", "Aqua\u{1}\u{2}Glycerin"),
-        ],
-    )
-    .await;
+    let (status, _, page) = app
+        .post_form(
+            &patient,
+            &shelf,
+            &[
+                ("name", "Mystery jar"),
+                ("type", "balm"),
+                ("ingredients", "Aqua\u{1}\u{2}Glycerin"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         text_of(&page, "#ingredients-error").contains("binary data"),
@@ -267,17 +237,17 @@ async fn a_list_that_is_not_an_ingredient_list_is_refused_and_nothing_is_saved()
         "the form is shown again as typed"
     );
     // An unknown type and an empty name are refused too.
-    let (status, _, page) = add(
-        &app,
-        &patient,
-        &shelf,
-        &[
-            ("name", ""),
-            ("type", "potion"),
-            ("ingredients", MOISTURISER),
-        ],
-    )
-    .await;
+    let (status, _, page) = app
+        .post_form(
+            &patient,
+            &shelf,
+            &[
+                ("name", ""),
+                ("type", "potion"),
+                ("ingredients", MOISTURISER),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.select(&selector(".field-error")).next().is_some());
 
@@ -288,20 +258,20 @@ async fn a_list_that_is_not_an_ingredient_list_is_refused_and_nothing_is_saved()
 #[tokio::test]
 async fn a_red_flag_check_in_pauses_the_schedule_and_says_why() {
     let app = spawn_app().await;
-    let (_, _, link) = patient(&app, "Paused").await;
+    let (_, _, link) = app.clinic_with_patient("Paused", &[]).await;
     let shelf = format!("{link}/shelf");
     let patient = browser();
-    let (status, _, _) = add(
-        &app,
-        &patient,
-        &shelf,
-        &[
-            ("name", "Night serum"),
-            ("type", "serum"),
-            ("ingredients", SERUM),
-        ],
-    )
-    .await;
+    let (status, _, _) = app
+        .post_form(
+            &patient,
+            &shelf,
+            &[
+                ("name", "Night serum"),
+                ("type", "serum"),
+                ("ingredients", SERUM),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, before) = app.page(&patient, &shelf).await;
     assert!(before.select(&selector(".pause")).next().is_none());
@@ -345,11 +315,10 @@ async fn a_red_flag_check_in_pauses_the_schedule_and_says_why() {
 #[tokio::test]
 async fn another_patients_link_cannot_see_or_edit_a_product() {
     let app = spawn_app().await;
-    let (_, _, link_a) = patient(&app, "Alpha").await;
-    let (_, _, link_b) = patient(&app, "Bravo").await;
+    let (_, _, link_a) = app.clinic_with_patient("Alpha", &[]).await;
+    let (_, _, link_b) = app.clinic_with_patient("Bravo", &[]).await;
     let patient_a = browser();
-    add(
-        &app,
+    app.post_form(
         &patient_a,
         &format!("{link_a}/shelf"),
         &[
@@ -368,19 +337,21 @@ async fn another_patients_link_cannot_see_or_edit_a_product() {
     assert!(!page_b.html().contains("Alpha serum"));
     let (status, _) = app.page(&other, &format!("{link_b}/shelf/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, _) = add(
-        &app,
-        &other,
-        &format!("{link_b}/shelf/{id}"),
-        &[
-            ("name", "Hijacked"),
-            ("type", "serum"),
-            ("ingredients", SERUM),
-        ],
-    )
-    .await;
+    let (status, _, _) = app
+        .post_form(
+            &other,
+            &format!("{link_b}/shelf/{id}"),
+            &[
+                ("name", "Hijacked"),
+                ("type", "serum"),
+                ("ingredients", SERUM),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, _) = add(&app, &other, &format!("{link_b}/shelf/{id}/delete"), &[]).await;
+    let (status, _, _) = app
+        .post_form(&other, &format!("{link_b}/shelf/{id}/delete"), &[])
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let (_, page) = app.page(&patient_a, &format!("{link_a}/shelf")).await;
@@ -391,10 +362,9 @@ async fn another_patients_link_cannot_see_or_edit_a_product() {
 #[tokio::test]
 async fn the_practitioner_sees_and_edits_the_shelf_and_other_clinics_cannot() {
     let app = spawn_app().await;
-    let (clinic, treatment, link) = patient(&app, "Practice").await;
-    let (other_clinic, _, _) = patient(&app, "Elsewhere").await;
-    add(
-        &app,
+    let (clinic, treatment, link) = app.clinic_with_patient("Practice", &[]).await;
+    let (other_clinic, _, _) = app.clinic_with_patient("Elsewhere", &[]).await;
+    app.post_form(
         &browser(),
         &format!("{link}/shelf"),
         &[
@@ -431,18 +401,18 @@ async fn the_practitioner_sees_and_edits_the_shelf_and_other_clinics_cannot() {
     assert_eq!(products[0].1, "Patient serum");
 
     // The practitioner adds the clinic's aftercare product; the patient sees it.
-    let (status, location, page) = add(
-        &app,
-        &clinic,
-        &path,
-        &[
-            ("name", "Hydrating Cleanser"),
-            ("brand", "MDPen"),
-            ("type", "cleanser"),
-            ("from_clinic", "1"),
-        ],
-    )
-    .await;
+    let (status, location, page) = app
+        .post_form(
+            &clinic,
+            &path,
+            &[
+                ("name", "Hydrating Cleanser"),
+                ("brand", "MDPen"),
+                ("type", "cleanser"),
+                ("from_clinic", "1"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{}", page.html());
     assert_eq!(location.as_deref(), Some(path.as_str()));
     let (_, page) = app.page(&browser(), &format!("{link}/shelf")).await;
@@ -456,15 +426,17 @@ async fn the_practitioner_sees_and_edits_the_shelf_and_other_clinics_cannot() {
     let (status, _) = app.page(&other_clinic, &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let id = &products[0].0;
-    let (status, _, _) = add(&app, &other_clinic, &format!("{path}/{id}/delete"), &[]).await;
+    let (status, _, _) = app
+        .post_form(&other_clinic, &format!("{path}/{id}/delete"), &[])
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, _) = add(
-        &app,
-        &other_clinic,
-        &path,
-        &[("name", "Intruder"), ("type", "serum")],
-    )
-    .await;
+    let (status, _, _) = app
+        .post_form(
+            &other_clinic,
+            &path,
+            &[("name", "Intruder"), ("type", "serum")],
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, page) = app.page(&clinic, &path).await;
     assert_eq!(shown(&page).len(), 2);
@@ -473,10 +445,9 @@ async fn the_practitioner_sees_and_edits_the_shelf_and_other_clinics_cannot() {
 #[tokio::test]
 async fn the_calendar_feed_carries_each_products_reintroduction() {
     let app = spawn_app().await;
-    let (_, _, link) = patient(&app, "Feed").await;
+    let (_, _, link) = app.clinic_with_patient("Feed", &[]).await;
     let patient = browser();
-    add(
-        &app,
+    app.post_form(
         &patient,
         &format!("{link}/shelf"),
         &[
@@ -513,20 +484,20 @@ async fn the_calendar_feed_carries_each_products_reintroduction() {
 #[tokio::test]
 async fn product_names_are_escaped_everywhere() {
     let app = spawn_app().await;
-    let (clinic, treatment, link) = patient(&app, "Escape").await;
+    let (clinic, treatment, link) = app.clinic_with_patient("Escape", &[]).await;
     let name = "<script>alert(1)</script> & \"Co\"";
-    let (status, _, page) = add(
-        &app,
-        &browser(),
-        &format!("{link}/shelf"),
-        &[
-            ("name", name),
-            ("brand", "<b>Brand</b>"),
-            ("type", "serum"),
-            ("ingredients", SERUM),
-        ],
-    )
-    .await;
+    let (status, _, page) = app
+        .post_form(
+            &browser(),
+            &format!("{link}/shelf"),
+            &[
+                ("name", name),
+                ("brand", "<b>Brand</b>"),
+                ("type", "serum"),
+                ("ingredients", SERUM),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{}", page.html());
     for (client, path) in [
         (browser(), format!("{link}/shelf")),
@@ -554,13 +525,13 @@ async fn product_names_are_escaped_everywhere() {
         );
     }
     // A refused form shows the name again, escaped.
-    let (status, _, page) = add(
-        &app,
-        &browser(),
-        &format!("{link}/shelf"),
-        &[("name", name), ("type", "potion")],
-    )
-    .await;
+    let (status, _, page) = app
+        .post_form(
+            &browser(),
+            &format!("{link}/shelf"),
+            &[("name", name), ("type", "potion")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!page.html().contains("<script>alert"));
 }
