@@ -124,7 +124,8 @@ struct Setup {
     lists: Vec<String>,
     bytes: usize,
     checker: Checker<'static>,
-    scanner: AhoCorasick,
+    /// Built on first use: a profile run of the checker does not wait for it.
+    scanner: std::sync::OnceLock<AhoCorasick>,
 }
 
 fn setup() -> Setup {
@@ -136,17 +137,25 @@ fn setup() -> Setup {
         ..Profile::default()
     };
     let checker = Checker::new(kb, default_protocol(), &profile);
-    let names: Vec<&str> = kb.names().collect();
-    let scanner = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .ascii_case_insensitive(true)
-        .build(&names)
-        .expect("the dictionary builds");
     Setup {
         lists,
         bytes,
         checker,
-        scanner,
+        scanner: std::sync::OnceLock::new(),
+    }
+}
+
+impl Setup {
+    /// The Aho-Corasick automaton of every name the checker knows.
+    fn scanner(&self) -> &AhoCorasick {
+        self.scanner.get_or_init(|| {
+            let names: Vec<&str> = KnowledgeBase::embedded().names().collect();
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(&names)
+                .expect("the dictionary builds")
+        })
     }
 }
 
@@ -167,10 +176,11 @@ fn check_all(setup: &Setup, memo: &mut MatchMemo) -> usize {
 }
 
 fn scan_all(setup: &Setup) -> usize {
+    let scanner = setup.scanner();
     setup
         .lists
         .iter()
-        .map(|list| setup.scanner.find_iter(list.as_str()).count())
+        .map(|list| scanner.find_iter(list.as_str()).count())
         .sum()
 }
 
@@ -179,7 +189,16 @@ fn throughput(c: &mut Criterion) {
     let mut memo = MatchMemo::new();
     check_all(&setup, &mut memo);
     if let Ok(pass) = std::env::var("INCI_BENCH_PROFILE") {
-        profile_pass(&setup, &mut memo, &pass);
+        if pass == "scan" {
+            setup.scanner();
+        }
+        let (cpu, wall) = timed(|| profile_pass(&setup, &mut memo, &pass));
+        let lists = (setup.lists.len() * profile_passes()) as f64;
+        eprintln!(
+            "{pass}: {:.0} lists/s of CPU time ({:.0} wall)",
+            lists / cpu,
+            lists / wall
+        );
         return;
     }
     eprintln!(
@@ -188,7 +207,7 @@ fn throughput(c: &mut Criterion) {
         setup.bytes,
         setup.bytes / setup.lists.len(),
         KnowledgeBase::embedded().names().count(),
-        setup.scanner.memory_usage()
+        setup.scanner().memory_usage()
     );
     let mut group = c.benchmark_group("inci");
     group.throughput(Throughput::Elements(setup.lists.len() as u64));
@@ -246,11 +265,12 @@ fn throughput(c: &mut Criterion) {
 }
 
 /// For profilers (`INCI_BENCH_PROFILE=check|parse|cold|scan`, e.g. under
-/// `valgrind --tool=callgrind`): runs one kind of pass over the corpus five times and nothing
-/// else, so that the profile holds only that work (after the setup).
+/// `valgrind --tool=callgrind` or `perf record`): runs one kind of pass over the corpus five
+/// times (`INCI_BENCH_PASSES` to change that) and nothing else, so that the profile holds only
+/// that work (after the setup).
 #[inline(never)]
 fn profile_pass(setup: &Setup, memo: &mut MatchMemo, pass: &str) {
-    for _ in 0..5 {
+    for _ in 0..profile_passes() {
         match pass {
             "parse" => {
                 for list in &setup.lists {
@@ -268,6 +288,14 @@ fn profile_pass(setup: &Setup, memo: &mut MatchMemo, pass: &str) {
             }
         }
     }
+}
+
+/// How many passes a profile run makes: `INCI_BENCH_PASSES`, 5 by default.
+fn profile_passes() -> usize {
+    std::env::var("INCI_BENCH_PASSES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5)
 }
 
 /// Runs `work` and returns (CPU seconds of this thread, wall seconds). Without

@@ -26,7 +26,7 @@
 //!   `usable_from_hours` says when all of it has ended), else `unknown` if an ingredient is not
 //!   recognised, else `caution` if any caution applies, else `ok`.
 
-use std::{borrow::Cow, ops::Range, sync::Arc};
+use std::{borrow::Cow, ops::Range, rc::Rc};
 
 use jiff::{Timestamp, ZonedDateTime};
 use serde::{Serialize, Serializer};
@@ -36,7 +36,7 @@ use crate::{
     category::Category,
     inci::{
         kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase},
-        matching::{ItemMatch, MatchMemo, MatchedBy, MatchedPart, PartSummary, Split},
+        matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
         parse::{MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, parse_inci_list},
         suggest::Suggestion,
     },
@@ -323,8 +323,9 @@ pub struct IngredientCheck<'p> {
     pub part: usize,
     /// The part's byte range in the input.
     pub span: Range<usize>,
-    /// How the item was matched (shared with every list that prints the same text).
-    pub matched: Arc<ItemMatch>,
+    /// How the item was matched (shared with every list that prints the same text; it
+    /// dereferences to the [`ItemMatch`](crate::inci::matching::ItemMatch)).
+    pub matched: Rc<MemoisedMatch>,
     /// The part's facts in compact form (see [`PartSummary`]).
     pub summary: PartSummary,
     /// The categories that apply in this product.
@@ -519,59 +520,54 @@ impl<'p> Checker<'p> {
             return Err(CheckError::NoIngredients);
         }
         let hours = time.hours.unwrap_or(Hours::ZERO);
-        // First pass: match every item (through the memo) and lay out its parts.
-        let mut ingredients = Vec::with_capacity(parsed.ingredients.len() + 4);
-        let mut actives_declared = false;
-        for (index, item) in parsed.ingredients.iter().enumerate() {
-            let (matched, first) = memo.get_with_summary(self.kb, &item.text);
-            let count = matched.parts.len();
-            let uv_filter = |summary: &PartSummary| {
-                let any = summary.any();
-                any.contains(Category::MineralUvFilter) || any.contains(Category::ChemicalUvFilter)
-            };
-            if count == 1 {
-                actives_declared |= item.section == Section::Active
-                    || (item.percent.is_some() && uv_filter(&first));
-                ingredients.push(IngredientCheck {
-                    item: index,
-                    part: 0,
-                    span: item.span.clone(),
-                    matched,
-                    summary: first,
-                    categories: CategorySet::EMPTY,
-                    notes: ContextNotes::default(),
-                    ruling: UNKNOWN_RULING,
-                });
-                continue;
-            }
-            for (part_index, part) in matched.parts.iter().enumerate() {
-                actives_declared |= item.section == Section::Active
-                    || (item.percent.is_some() && uv_filter(&part.summary));
-                ingredients.push(IngredientCheck {
-                    item: index,
-                    part: part_index,
-                    span: locate(text, &item.span, &part.text),
-                    matched: Arc::clone(&matched),
-                    summary: part.summary,
-                    categories: CategorySet::EMPTY,
-                    notes: ContextNotes::default(),
-                    ruling: UNKNOWN_RULING,
-                });
-            }
-        }
-        // Second pass: the categories in this product's context, then the statuses.
+        // Match every item (through the memo) first: the look-ups overlap their waits for
+        // memory. Then whether the list declares its actives (it decides whether zinc oxide or
+        // titanium dioxide is the sunscreen active), then each ingredient in one step.
+        let matches = memo.get_all(self.kb, parsed.ingredients.iter().map(|i| &*i.text));
         let context = ListContext {
             scrub: product.is_scrub(),
             sunscreen: product.is_sunscreen(),
-            actives_declared,
+            actives_declared: declares_actives(&parsed.ingredients, &matches),
         };
-        for ingredient in &mut ingredients {
-            let item = &parsed.ingredients[ingredient.item];
-            let (categories, notes) = context.categories(item, &ingredient.summary);
-            ingredient.ruling = self.rule_ingredient(&ingredient.summary, categories, notes, hours);
-            ingredient.categories = categories;
-            ingredient.notes = notes;
-        }
+        let assess = |item: usize, part: usize, span, matched, summary| {
+            self.assess(
+                &context,
+                &parsed.ingredients,
+                item,
+                part,
+                span,
+                matched,
+                summary,
+                hours,
+            )
+        };
+        let ingredients: Vec<IngredientCheck<'a>> = if matches.iter().all(|m| m.parts.len() == 1) {
+            // The usual list, where no item was split: collected from an iterator of known
+            // length, each ingredient is written once, in place.
+            matches
+                .into_iter()
+                .zip(&parsed.ingredients)
+                .enumerate()
+                .map(|(index, (matched, item))| {
+                    let summary = matched.first_summary();
+                    assess(index, 0, item.span.clone(), matched, summary)
+                })
+                .collect()
+        } else {
+            let mut ingredients = Vec::with_capacity(parsed.ingredients.len() + 4);
+            for ((index, item), matched) in parsed.ingredients.iter().enumerate().zip(matches) {
+                for (part_index, part) in matched.parts.iter().enumerate() {
+                    let span = if matched.parts.len() > 1 {
+                        locate(text, &item.span, &part.text)
+                    } else {
+                        item.span.clone()
+                    };
+                    let shared = Rc::clone(&matched);
+                    ingredients.push(assess(index, part_index, span, shared, part.summary));
+                }
+            }
+            ingredients
+        };
         let product_rules: Vec<ProductRuleCheck<'a>> = product
             .product_type
             .map(|t| {
@@ -623,8 +619,38 @@ impl<'p> Checker<'p> {
         Ok(check)
     }
 
+    /// One ingredient: the part's categories in this product's context and its status.
+    /// Inlined for the same reason as [`Checker::rule_ingredient`].
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn assess(
+        &self,
+        context: &ListContext,
+        items: &[ParsedIngredient<'_>],
+        item: usize,
+        part: usize,
+        span: Range<usize>,
+        matched: Rc<MemoisedMatch>,
+        summary: PartSummary,
+        hours: Hours,
+    ) -> IngredientCheck<'p> {
+        let (categories, notes) = context.categories(&items[item], &summary);
+        IngredientCheck {
+            item,
+            part,
+            span,
+            matched,
+            summary,
+            categories,
+            notes,
+            ruling: self.rule_ingredient(&summary, categories, notes, hours),
+        }
+    }
+
     /// The status of an ingredient (a matched part with its categories in this product) at
-    /// `hours`.
+    /// `hours`. Inlined: returned through memory, the ruling would be stored in pieces and
+    /// read back whole, a stall on every ingredient.
+    #[inline(always)]
     fn rule_ingredient(
         &self,
         summary: &PartSummary,
@@ -641,6 +667,11 @@ impl<'p> Checker<'p> {
             better_from: None,
             decision: Decision::Known,
         };
+        if categories.is_empty() && summary.comedogenic.is_none() && !notes.scrub_unknown {
+            // Most ingredients: known, in no category and with no rating, so no rule below
+            // can apply.
+            return best;
+        }
         let mut consider = |candidate: Ruling<'p>| {
             if outranks(&candidate, &best) {
                 best = candidate;
@@ -920,7 +951,9 @@ impl ListContext {
         }
     }
 
-    /// The categories a part brings to this product, and the facts left out.
+    /// The categories a part brings to this product, and the facts left out. Inlined for the
+    /// same reason as [`Checker::rule_ingredient`].
+    #[inline(always)]
     fn categories(
         &self,
         item: &ParsedIngredient,
@@ -944,6 +977,19 @@ impl ListContext {
         }
         (set, notes)
     }
+}
+
+/// Whether a list declares its actives: a Drug Facts "Active ingredients" section, or a UV
+/// filter printed with its percentage.
+fn declares_actives(items: &[ParsedIngredient<'_>], matches: &[Rc<MemoisedMatch>]) -> bool {
+    items.iter().zip(matches).any(|(item, matched)| {
+        item.section == Section::Active
+            || (item.percent.is_some()
+                && matched
+                    .parts
+                    .iter()
+                    .any(|p| p.summary.any().has_uv_filter()))
+    })
 }
 
 /// Whether an item names a colour-index pigment (`CI 77891`, `Titanium Dioxide (Ci 77891)`).

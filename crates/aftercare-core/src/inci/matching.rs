@@ -29,12 +29,9 @@
 //! Whatever is still not matched is unknown, with "did you mean" suggestions; fuzzy matching is
 //! never used to decide a category.
 
-use std::{
-    borrow::Cow,
-    collections::HashMap,
-    hash::{BuildHasherDefault, Hasher},
-    sync::Arc,
-};
+use std::{borrow::Cow, hash::Hasher, rc::Rc};
+
+use hashbrown::HashTable;
 
 use serde::{Serialize, Serializer, ser::SerializeSeq};
 
@@ -98,6 +95,11 @@ impl CategorySet {
     /// Whether the set is empty.
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// Whether the set holds a UV filter, mineral or chemical.
+    pub fn has_uv_filter(self) -> bool {
+        self.contains(Category::MineralUvFilter) || self.contains(Category::ChemicalUvFilter)
     }
 
     /// Every category of both sets.
@@ -684,16 +686,81 @@ const MEMO_CAPACITY: usize = 1 << 16;
 /// Remembers how printed names were matched, so that a name seen before costs one hash
 /// look-up. One per worker thread; matching does not depend on the product, so a memo can be
 /// shared by every list a worker checks.
-#[derive(Debug, Default)]
+///
+/// Laid out for the checker's hot path, where memory latency, not instructions, is the cost:
+/// the table holds only each name's full hash and a pointer (16 bytes a slot, so the table stays
+/// in the core's cache), and the pointed-to [`MemoisedMatch`] keeps the reference count, the
+/// first part's summary and the name itself together at its start. A look-up that finds its
+/// name therefore reads one allocation, which it must touch anyway to share the match. The
+/// match is shared without atomics: a memo and the checks made with it stay on one thread.
+#[derive(Default)]
 pub struct MatchMemo {
-    map: HashMap<Box<str>, MemoEntry, BuildHasherDefault<FxHasher>>,
+    table: HashTable<(u64, Rc<MemoisedMatch>)>,
 }
 
-/// A remembered match, with its first part's summary kept inline.
-#[derive(Debug, Clone)]
-struct MemoEntry {
-    matched: Arc<ItemMatch>,
+impl std::fmt::Debug for MatchMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatchMemo")
+            .field("names", &self.table.len())
+            .finish()
+    }
+}
+
+/// How long a name may be and still be kept inside its [`MemoisedMatch`].
+const INLINE_KEY: usize = 38;
+
+/// A remembered name: inline when short (nearly all), on the heap otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MemoKey {
+    Inline { len: u8, bytes: [u8; INLINE_KEY] },
+    Heap(Box<[u8]>),
+}
+
+impl MemoKey {
+    fn new(text: &[u8]) -> MemoKey {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= INLINE_KEY => {
+                let mut bytes = [0; INLINE_KEY];
+                bytes[..text.len()].copy_from_slice(text);
+                MemoKey::Inline { len, bytes }
+            }
+            _ => MemoKey::Heap(text.into()),
+        }
+    }
+
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match self {
+            MemoKey::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            MemoKey::Heap(bytes) => bytes,
+        }
+    }
+}
+
+/// How a printed name was matched, as a [`MatchMemo`] shares it: the [`ItemMatch`] (which it
+/// dereferences to), with the facts the checker reads for every ingredient placed first
+/// (`repr(C)` keeps that order), next to the reference count.
+#[derive(Debug, Clone, PartialEq)]
+#[repr(C)]
+pub struct MemoisedMatch {
     first: PartSummary,
+    key: MemoKey,
+    matched: ItemMatch,
+}
+
+impl MemoisedMatch {
+    /// The summary of the first part (the only one, unless the item was split).
+    pub fn first_summary(&self) -> PartSummary {
+        self.first
+    }
+}
+
+impl std::ops::Deref for MemoisedMatch {
+    type Target = ItemMatch;
+
+    fn deref(&self) -> &ItemMatch {
+        &self.matched
+    }
 }
 
 impl MatchMemo {
@@ -703,42 +770,67 @@ impl MatchMemo {
     }
 
     /// The match of an item's cleaned text, from the memo or computed (and remembered).
-    pub fn get(&mut self, kb: &KnowledgeBase, text: &str) -> Arc<ItemMatch> {
-        self.get_with_summary(kb, text).0
+    #[inline]
+    pub fn get(&mut self, kb: &KnowledgeBase, text: &str) -> Rc<MemoisedMatch> {
+        let hash = fx_hash(text.as_bytes());
+        let found = self.table.find(hash, |(stored, entry)| {
+            *stored == hash && entry.key.bytes() == text.as_bytes()
+        });
+        match found {
+            Some((_, entry)) => Rc::clone(entry),
+            None => self.remember(kb, text, hash),
+        }
     }
 
-    /// [`MatchMemo::get`], with the summary of the item's first part (the only one, unless
-    /// the item was split).
-    pub fn get_with_summary(
+    /// The matches of many names at once, in order. Faster than one [`MatchMemo::get`] after
+    /// another with work in between: the look-ups are independent, so the processor overlaps
+    /// their waits for memory.
+    pub fn get_all<'t>(
         &mut self,
         kb: &KnowledgeBase,
-        text: &str,
-    ) -> (Arc<ItemMatch>, PartSummary) {
-        if let Some(found) = self.map.get(text) {
-            return (Arc::clone(&found.matched), found.first);
+        texts: impl ExactSizeIterator<Item = &'t str>,
+    ) -> Vec<Rc<MemoisedMatch>> {
+        let mut found = Vec::with_capacity(texts.len());
+        for text in texts {
+            found.push(self.get(kb, text));
         }
-        let matched = Arc::new(match_item(kb, text));
-        let first = matched.parts.first().map(|p| p.summary).unwrap_or_default();
-        if self.map.len() >= MEMO_CAPACITY {
-            self.map.clear();
+        found
+    }
+
+    /// Matches a name that is not in the memo, and remembers it.
+    #[cold]
+    fn remember(&mut self, kb: &KnowledgeBase, text: &str, hash: u64) -> Rc<MemoisedMatch> {
+        let matched = match_item(kb, text);
+        let entry = Rc::new(MemoisedMatch {
+            first: matched.parts.first().map(|p| p.summary).unwrap_or_default(),
+            key: MemoKey::new(text.as_bytes()),
+            matched,
+        });
+        if self.table.len() >= MEMO_CAPACITY {
+            self.table.clear();
         }
-        let entry = MemoEntry {
-            matched: Arc::clone(&matched),
-            first,
-        };
-        self.map.insert(text.into(), entry);
-        (matched, first)
+        self.table
+            .insert_unique(hash, (hash, Rc::clone(&entry)), |(stored, _)| *stored);
+        entry
     }
 
     /// How many names the memo holds.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.table.len()
     }
 
     /// Whether the memo is empty.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.table.is_empty()
     }
+}
+
+/// The memo's hash of a name.
+#[inline]
+fn fx_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 /// The multiply-rotate hash of the Rust compiler (FxHash): fast on short keys, and the memo's
@@ -768,9 +860,13 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word) ^ (rest.len() as u64) << 56);
+            // The last bytes as one word, built in a register (a copy into a stack buffer
+            // would be a call to `memcpy` and a stalled load).
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |word, &byte| word << 8 | u64::from(byte));
+            self.add(word ^ (rest.len() as u64) << 56);
         }
     }
 
@@ -903,9 +999,16 @@ mod tests {
         let mut memo = MatchMemo::new();
         let a = memo.get(kb(), "Retinol");
         let b = memo.get(kb(), "Retinol");
-        assert!(Arc::ptr_eq(&a, &b));
+        assert!(Rc::ptr_eq(&a, &b));
         assert_eq!(memo.len(), 1);
-        assert_eq!(*a, match_item(kb(), "Retinol"));
+        assert_eq!(**a, match_item(kb(), "Retinol"));
+        assert_eq!(a.first_summary(), a.parts[0].summary);
+        // A name too long to keep inline is remembered all the same.
+        let long = "Hydrolyzed Rice Protein/Sodium Hyaluronate Crosspolymer Extract";
+        let c = memo.get(kb(), long);
+        assert!(Rc::ptr_eq(&c, &memo.get(kb(), long)));
+        assert_eq!(**c, match_item(kb(), long));
+        assert_eq!(memo.len(), 2);
     }
 
     proptest! {
@@ -925,6 +1028,20 @@ mod tests {
             a.write(&bytes);
             b.write(&bytes);
             prop_assert_eq!(a.finish(), b.finish());
+            // The tail word is the little-endian reading of the last bytes padded with zeros.
+            let mut reference = FxHasher::default();
+            let mut chunks = bytes.chunks(8).peekable();
+            while let Some(chunk) = chunks.next() {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                let word = u64::from_le_bytes(word);
+                if chunks.peek().is_none() && chunk.len() < 8 {
+                    reference.add(word ^ (chunk.len() as u64) << 56);
+                } else {
+                    reference.add(word);
+                }
+            }
+            prop_assert_eq!(a.finish(), reference.finish());
         }
     }
 }

@@ -1455,8 +1455,7 @@ impl<'a> Parser<'a> {
 
     /// Whether the item `[s, e)` is already clean: printable ASCII with no marker, no
     /// percentage, no doubled space, a letter or digit first and a letter, digit or bracket
-    /// last. Most items
-    /// are, and are then copied as they are.
+    /// last. Most items are, and are then copied as they are.
     #[inline]
     fn is_plain(&self, s: usize, e: usize, plain: Plain) -> bool {
         let b = self.b;
@@ -2509,13 +2508,16 @@ fn is_abbreviation(word: &[u8]) -> bool {
 /// Whether `item` contains `ppm` in any case (a byte loop: this runs on every item with a
 /// digit).
 fn contains_ppm(item: &[u8]) -> bool {
+    // Horspool's search: look at the last byte of each three-byte window; unless it is a `p`
+    // or an `m`, no occurrence can overlap it, so the window moves on by three.
     let mut k = 2;
-    while k < item.len() {
-        // `c | 0x20 == b'm'` holds for `m` and `M` only.
-        if item[k] | 0x20 == b'm' && item[k - 1] | 0x20 == b'p' && item[k - 2] | 0x20 == b'p' {
-            return true;
+    while let Some(&c) = item.get(k) {
+        // `c | 0x20` is `m` for `m` and `M` only, `p` for `p` and `P` only.
+        match c | 0x20 {
+            b'm' if item[k - 1] | 0x20 == b'p' && item[k - 2] | 0x20 == b'p' => return true,
+            b'p' => k += 1,
+            _ => k += 3,
         }
-        k += 1;
     }
     false
 }
@@ -3712,6 +3714,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn ppm_search_finds_every_occurrence(item in "[pPmM 0-9a]{0,12}") {
+            let naive = item
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"ppm"));
+            prop_assert_eq!(contains_ppm(item.as_bytes()), naive);
+        }
+
         #[test]
         fn arbitrary_text_parses_into_a_well_formed_list(text in any_text()) {
             let list = parse_inci_list(&text);
