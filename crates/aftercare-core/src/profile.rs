@@ -55,15 +55,12 @@ impl std::str::FromStr for Fitzpatrick {
             given: text.to_owned(),
             allowed: "1, 2, 3, 4, 5, 6 (or I-VI)".into(),
         };
-        let number = match text.trim().to_ascii_uppercase().as_str() {
-            "1" | "I" => 1,
-            "2" | "II" => 2,
-            "3" | "III" => 3,
-            "4" | "IV" => 4,
-            "5" | "V" => 5,
-            "6" | "VI" => 6,
-            _ => return Err(unknown()),
-        };
+        let wanted = text.trim().to_ascii_uppercase();
+        let number = (1u8..)
+            .zip(Fitzpatrick::ROMAN)
+            .find(|(number, roman)| wanted == number.to_string() || wanted == *roman)
+            .map(|(number, _)| number)
+            .ok_or_else(unknown)?;
         Ok(Fitzpatrick(number))
     }
 }
@@ -74,6 +71,12 @@ impl std::str::FromStr for Fitzpatrick {
 pub struct Fitzpatrick(u8);
 
 impl Fitzpatrick {
+    /// The types as Roman numerals, I to VI (type 1 first); the types are also given as the
+    /// digits 1 to 6.
+    pub const ROMAN: [&'static str; 6] = ["I", "II", "III", "IV", "V", "VI"];
+}
+
+impl Fitzpatrick {
     /// The phototype as a number from 1 to 6.
     pub fn number(self) -> u8 {
         self.0
@@ -81,7 +84,7 @@ impl Fitzpatrick {
 
     /// The phototype as a Roman numeral, as clinicians write it.
     pub fn roman(self) -> &'static str {
-        ["I", "II", "III", "IV", "V", "VI"][usize::from(self.0 - 1)]
+        Fitzpatrick::ROMAN[usize::from(self.0 - 1)]
     }
 }
 
@@ -146,5 +149,25 @@ mod tests {
         assert_eq!("5".parse::<Fitzpatrick>().unwrap().roman(), "V");
         assert!("7".parse::<Fitzpatrick>().is_err());
         assert!("0".parse::<Fitzpatrick>().is_err());
+        assert!("".parse::<Fitzpatrick>().is_err());
+        assert!("VII".parse::<Fitzpatrick>().is_err());
+        for (number, roman) in (1..=6).zip(Fitzpatrick::ROMAN) {
+            assert_eq!(roman.parse::<Fitzpatrick>().unwrap().number(), number);
+            assert_eq!(
+                roman
+                    .to_lowercase()
+                    .parse::<Fitzpatrick>()
+                    .unwrap()
+                    .number(),
+                number
+            );
+            assert_eq!(
+                format!(" {number} ")
+                    .parse::<Fitzpatrick>()
+                    .unwrap()
+                    .roman(),
+                roman
+            );
+        }
     }
 }

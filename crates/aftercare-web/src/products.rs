@@ -192,6 +192,7 @@ pub struct CheckRequest {
     pub hours: Option<u32>,
     /// Recovery day (1-based).
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub day: Option<u32>,
     /// The treatment instant (RFC 3339, or `YYYY-MM-DD HH:MM` with `tz`).
     #[serde(default)]
@@ -204,9 +205,11 @@ pub struct CheckRequest {
     pub tz: Option<String>,
     /// Skin type(s): `dry`, `oily`, `acne_prone`, `sensitive`, `normal`.
     #[serde(default)]
+    #[schema(schema_with = crate::api::schema::skin_type_or_list)]
     pub skin: Option<SkinInput>,
     /// Product type: `cleanser`, `toner`, `serum`, `moisturizer`, `sunscreen`, `makeup`, …
     #[serde(default, rename = "type")]
+    #[schema(schema_with = crate::api::schema::product_type)]
     pub product_type: Option<String>,
 }
 

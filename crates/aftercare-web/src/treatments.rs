@@ -27,6 +27,8 @@ use crate::{
 pub const MAX_LABEL_CHARS: usize = 100;
 /// The longest practitioner's note.
 pub const MAX_NOTES_CHARS: usize = 5000;
+/// The longest note on an acknowledged alert.
+pub const MAX_ACKNOWLEDGEMENT_CHARS: usize = 2000;
 /// How far back a treatment may be recorded (days).
 pub const MAX_DAYS_BACK: i64 = 730;
 /// How far ahead a treatment may be scheduled (days).

@@ -231,6 +231,7 @@ pub async fn list_treatments(
 #[serde(deny_unknown_fields)]
 pub struct TreatmentRequest {
     /// Name or initials (1-100 characters).
+    #[schema(schema_with = super::schema::patient_label)]
     pub patient_label: String,
     /// E-mail.
     #[serde(default)]
@@ -243,18 +244,22 @@ pub struct TreatmentRequest {
     pub time_zone: String,
     /// Skin type ids.
     #[serde(default)]
+    #[schema(schema_with = super::schema::skin_types)]
     pub skin: Vec<String>,
     /// Fitzpatrick type, 1-6 or I-VI.
     #[serde(default)]
+    #[schema(schema_with = super::schema::fitzpatrick_text)]
     pub fitzpatrick: Option<String>,
     /// Area ids (default: the face).
     #[serde(default)]
+    #[schema(schema_with = super::schema::areas)]
     pub areas: Vec<String>,
     /// Cold-sore history.
     #[serde(default)]
     pub cold_sore_history: bool,
     /// Notes (at most 5000 characters).
     #[serde(default)]
+    #[schema(schema_with = super::schema::treatment_notes)]
     pub notes: String,
     /// One of the clinic's uploaded protocols (default: the clinic's default).
     #[serde(default)]
@@ -571,6 +576,7 @@ pub async fn list_alerts(
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgeRequest {
     /// What was done (1-2000 characters).
+    #[schema(schema_with = super::schema::acknowledgement_note)]
     pub note: String,
 }
 
@@ -596,8 +602,12 @@ pub async fn acknowledge_alert(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<AcknowledgeRequest>,
 ) -> Result<Json<AlertResponse>, ApiError> {
-    let note =
-        input::optional_text(Some(&request.note), "note", 2000).map_err(AppError::Invalid)?;
+    let note = input::optional_text(
+        Some(&request.note),
+        "note",
+        crate::treatments::MAX_ACKNOWLEDGEMENT_CHARS,
+    )
+    .map_err(AppError::Invalid)?;
     if note.is_empty() {
         return Err(
             AppError::Invalid("note: write what was done to acknowledge the alert".into()).into(),

@@ -5,12 +5,14 @@
 //! - `stateless.rs`: `POST /api/v1/plan`, `/check` and `/triage`, taking the CONTRACT inputs
 //!   and answering the CONTRACT outputs, with the built-in protocol; no account needed;
 //! - `clinic.rs`: sessions and the clinic's treatments, links and alerts, for a signed-in
-//!   practitioner (session cookie or `Authorization: Bearer <token>`).
+//!   practitioner (session cookie or `Authorization: Bearer <token>`);
+//! - `schema.rs`: the document's schemas of vocabulary ids and bounded numbers in requests.
 //!
 //! Errors are always `{"error": {"code", "message"}}` with the right status.
 
 pub mod clinic;
 pub mod directory;
+pub mod schema;
 pub mod stateless;
 
 use axum::{

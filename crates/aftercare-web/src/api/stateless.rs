@@ -62,16 +62,20 @@ pub struct PlanRequest {
     pub tz: Option<String>,
     /// Skin types: `dry`, `oily`, `acne_prone`, `sensitive`, `normal`.
     #[serde(default)]
+    #[schema(schema_with = super::schema::skin_types)]
     pub skin: Vec<String>,
     /// Treated areas: `face`, `neck`, `decollete`, `chest`, `back`, `abdomen`, `thighs`,
     /// `arms`, `hands`, `scalp` (default: the face).
     #[serde(default)]
+    #[schema(schema_with = super::schema::areas)]
     pub areas: Vec<String>,
     /// Fitzpatrick phototype, 1-6 or I-VI.
     #[serde(default)]
+    #[schema(schema_with = super::schema::fitzpatrick)]
     pub fitzpatrick: Option<FitzpatrickInput>,
     /// Number of days (1-366, default 14).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 366)]
     pub days: Option<u32>,
 }
 
@@ -151,18 +155,23 @@ pub async fn plan(
 #[serde(deny_unknown_fields)]
 pub struct PastCheckInRequest {
     /// When (RFC 3339).
+    #[schema(format = DateTime)]
     pub at: String,
     /// Symptom ids.
     #[serde(default)]
+    #[schema(schema_with = super::schema::symptoms)]
     pub symptoms: Vec<String>,
-    /// Measured temperature in °C.
+    /// Measured temperature in °C (30-45).
     #[serde(default)]
+    #[schema(minimum = 30, maximum = 45)]
     pub temperature_c: Option<f64>,
     /// `none`, `clear`, `yellow` or `green`.
     #[serde(default)]
+    #[schema(schema_with = super::schema::discharge)]
     pub discharge: Option<String>,
     /// 0-10 ratings by symptom id.
     #[serde(default)]
+    #[schema(schema_with = super::schema::ratings)]
     pub ratings: BTreeMap<String, f64>,
 }
 
@@ -175,22 +184,26 @@ pub struct TriageRequest {
     #[schema(schema_with = check_in_id_schema)]
     pub id: Option<serde_json::Value>,
     /// When the treatment took place (RFC 3339).
-    #[schema(example = "2026-11-20T15:00:00+01:00")]
+    #[schema(example = "2026-11-20T15:00:00+01:00", format = DateTime)]
     pub treated_at: String,
     /// When the symptoms were observed (RFC 3339).
-    #[schema(example = "2026-11-23T09:00:00+01:00")]
+    #[schema(example = "2026-11-23T09:00:00+01:00", format = DateTime)]
     pub at: String,
     /// Symptom ids (CONTRACT §5): an unknown id is an error.
     #[serde(default)]
+    #[schema(schema_with = super::schema::symptoms)]
     pub symptoms: Vec<String>,
     /// Measured temperature in °C (30-45); 38.0 or more counts as fever.
     #[serde(default)]
+    #[schema(minimum = 30, maximum = 45)]
     pub temperature_c: Option<f64>,
     /// `none` (default), `clear`, `yellow` or `green`.
     #[serde(default)]
+    #[schema(schema_with = super::schema::discharge)]
     pub discharge: Option<String>,
     /// Whole-number 0-10 ratings by symptom id.
     #[serde(default)]
+    #[schema(schema_with = super::schema::ratings)]
     pub ratings: BTreeMap<String, f64>,
     /// Earlier check-ins, for trends.
     #[serde(default)]

@@ -596,7 +596,12 @@ async fn acknowledge_alert(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let note = input::optional_text(form.raw("note"), "note", 2000).map_err(AppError::Invalid)?;
+    let note = input::optional_text(
+        form.raw("note"),
+        "note",
+        crate::treatments::MAX_ACKNOWLEDGEMENT_CHARS,
+    )
+    .map_err(AppError::Invalid)?;
     if note.is_empty() {
         return Err(AppError::Invalid(
             "Write a short note of what you did (for example: called the patient) to acknowledge the alert."
