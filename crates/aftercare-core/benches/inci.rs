@@ -13,6 +13,13 @@
 //! Besides criterion's figures, the run ends with an interleaved comparison (checker pass, scan
 //! pass, alternately) that prints lists per second on one core and the ratio; `docs/performance.md`
 //! records the figures.
+//!
+//! For profiling and quick comparisons, `INCI_BENCH_PROFILE=check|parse|cold|scan` runs only
+//! that kind of pass (`INCI_BENCH_PASSES` times, 5 by default) and prints its rate:
+//!
+//! ```sh
+//! INCI_BENCH_PROFILE=check INCI_BENCH_PASSES=60 target/release/deps/inci-<hash> --bench
+//! ```
 
 use std::{hint::black_box, time::Instant};
 
