@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     Hours,
-    triage::{Rating, Symptom},
+    triage::{CheckIn, Discharge, Level, Rating, Report, Symptom, TriageRules, triage_check_in},
 };
 
 /// One point of an expected course: at `hours` after treatment, ratings up to `at_most` are
@@ -85,10 +85,12 @@ impl SymptomCourse {
 }
 
 /// Validates `[[expected_course]]`: known symptoms, each at most once, at least one point,
-/// ratings 0-10, hours not negative and strictly increasing, known sources.
+/// ratings 0-10, hours not negative and strictly increasing, known sources, and a usual range
+/// that never holds a rating the protocol's own `triage` rules flag.
 pub(super) fn validate_course(
     c: &ValidationContext<'_>,
     specs: &[CourseSpec],
+    triage: &TriageRules,
 ) -> Result<Vec<SymptomCourse>, SpecError> {
     let mut courses: Vec<SymptomCourse> = Vec::new();
     for spec in specs {
@@ -146,7 +148,7 @@ pub(super) fn validate_course(
                 })?;
             validated.push(CoursePoint { hours, at_most });
         }
-        courses.push(SymptomCourse {
+        let course = SymptomCourse {
             symptom,
             text: spec.text.trim().to_owned(),
             source: c.source(&spec.source)?,
@@ -156,9 +158,59 @@ pub(super) fn validate_course(
                 .map(|id| c.source(id))
                 .collect::<Result<_, _>>()?,
             points: validated,
-        });
+        };
+        if let Some(flagged) = flagged_inside(&course, triage) {
+            return Err(c.error(
+                spec.points.span(),
+                format!(
+                    "expected_course.points of '{symptom}': the usual range holds {symptom} rated \
+                     {} at {} h, which this protocol's triage rates '{}'; the chart must never \
+                     call usual what triage flags, so lower at_most there",
+                    flagged.rating, flagged.hours, flagged.level
+                ),
+            ));
+        }
+        courses.push(course);
     }
     Ok(courses)
+}
+
+/// A rating inside a course's usual range that triage does not call `expected`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Flagged {
+    hours: f64,
+    rating: u8,
+    level: Level,
+}
+
+/// The first rating inside `course`'s usual range that `triage` would flag in a check-in
+/// reporting only that rating. Triage rules are thresholds on a rating within time windows, so
+/// it is enough to try the highest usual rating (rounded down) at every point of the course and
+/// at every hour where a rule's window starts or ends, and half an hour before it.
+fn flagged_inside(course: &SymptomCourse, triage: &TriageRules) -> Option<Flagged> {
+    let mut hours: Vec<f64> = course.points.iter().map(|p| f64::from(p.hours.0)).collect();
+    for bound in triage.window_bounds() {
+        hours.push(f64::from(bound));
+        hours.push(f64::from(bound) - 0.5);
+    }
+    hours.into_iter().find_map(|hours| {
+        let rating = course.at_most(hours)?.floor() as u8;
+        if rating == 0 {
+            return None;
+        }
+        let report = Report::new(
+            [course.symptom],
+            [(course.symptom, Rating::clamped(rating))],
+            None,
+            Discharge::None,
+        );
+        let level = triage_check_in(triage, &CheckIn::at_hours(hours, report, Vec::new())).level;
+        (level != Level::Expected).then_some(Flagged {
+            hours,
+            rating,
+            level,
+        })
+    })
 }
 
 /// The course of `symptom` in `courses`, if the protocol has one.
@@ -190,28 +242,16 @@ pub(crate) fn course_for_tests(symptom: Symptom, points: &[(u32, u8)]) -> Sympto
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{DEFAULT_PROTOCOL_FILES, default_protocol, load_protocol};
+    use crate::protocol::{default_protocol, load_default_edited};
     use crate::triage::{CheckIn, CheckInSpec, Level, triage_check_in};
 
-    /// The default protocol with `course` (TOML) appended to its triage file.
+    /// The default protocol with its expected course replaced by `course` (TOML).
     fn load_with_course(course: &str) -> Result<crate::Protocol, String> {
-        let files: Vec<(String, String)> = DEFAULT_PROTOCOL_FILES
-            .iter()
-            .map(|(name, text)| {
-                let text = if name.ends_with("triage.toml") {
-                    let start = text.find("[[expected_course]]").unwrap_or(text.len());
-                    format!("{}\n{course}", &text[..start])
-                } else {
-                    (*text).to_owned()
-                };
-                ((*name).to_owned(), text)
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
-        load_protocol(&borrowed).map_err(|e| e.to_string())
+        load_default_edited("triage.toml", |text| {
+            let start = text.find("[[expected_course]]").unwrap_or(text.len());
+            format!("{}\n{course}", &text[..start])
+        })
+        .map_err(|e| e.to_string())
     }
 
     const VALID: &str = r#"
@@ -378,7 +418,8 @@ points = [{ hours = 0, at_most = 6 }, { hours = 48, at_most = 4 }, { hours = 168
         );
         assert_eq!(flagged_inside_the_band(protocol), Vec::<String>::new());
 
-        // The check does catch a band that claims too much: pain of 7 is always flagged.
+        // A band that claims too much is refused when the protocol loads, for any protocol:
+        // pain of 7 is always flagged.
         let too_wide = load_with_course(
             r#"
 [[expected_course]]
@@ -388,11 +429,15 @@ source = "ref.care_pathways.3_2"
 points = [{ hours = 0, at_most = 7 }, { hours = 72, at_most = 0 }]
 "#,
         )
-        .expect("valid");
-        let flagged = flagged_inside_the_band(&too_wide);
+        .expect_err("a band holding a flagged rating is refused");
         assert!(
-            flagged.iter().any(|f| f.starts_with("pain rated 7 at 0 h")),
-            "{flagged:?}"
+            too_wide.contains("the usual range holds pain rated 7 at 0 h")
+                && too_wide.contains("expected_course.points of 'pain'"),
+            "{too_wide}"
         );
+        // The validation's own search agrees with this sweep on the default protocol.
+        for course in &protocol.expected_course {
+            assert_eq!(flagged_inside(course, &protocol.triage), None);
+        }
     }
 }

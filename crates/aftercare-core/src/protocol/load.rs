@@ -53,6 +53,26 @@ pub fn default_protocol() -> &'static Protocol {
     })
 }
 
+/// The default protocol with the file whose name ends with `file` replaced by `edit` of its
+/// text: how a clinic starts from the default, and how tests try one change.
+pub fn load_default_edited(
+    file: &str,
+    edit: impl FnOnce(&str) -> String,
+) -> Result<Protocol, ProtocolError> {
+    let mut edit = Some(edit);
+    let files: Vec<(&str, String)> = DEFAULT_PROTOCOL_FILES
+        .iter()
+        .map(
+            |(name, text)| match edit.take_if(|_| name.ends_with(file)) {
+                Some(edit) => (*name, edit(text)),
+                None => (*name, (*text).to_owned()),
+            },
+        )
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    load_protocol(&borrowed)
+}
+
 /// Loads a protocol from one or more files given as (name, contents). Every section must
 /// appear in exactly one file.
 pub fn load_protocol(files: &[(&str, &str)]) -> Result<Protocol, ProtocolError> {

@@ -29,7 +29,9 @@ use crate::{
 pub(crate) use course::course_for_tests;
 pub use course::{CoursePoint, SymptomCourse, course_of};
 pub(crate) use load::line_column;
-pub use load::{DEFAULT_PROTOCOL_FILES, ProtocolError, default_protocol, load_protocol};
+pub use load::{
+    DEFAULT_PROTOCOL_FILES, ProtocolError, default_protocol, load_default_edited, load_protocol,
+};
 pub use validate::{SpecError, ValidationContext};
 
 /// A validated aftercare protocol.

@@ -473,9 +473,11 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
     )?;
 
     let expected_course = match &sections.expected_course {
-        Some(section) => {
-            super::course::validate_course(&ctx(section, &sources), section.value.get_ref())?
-        }
+        Some(section) => super::course::validate_course(
+            &ctx(section, &sources),
+            section.value.get_ref(),
+            &triage,
+        )?,
         None => Vec::new(),
     };
 

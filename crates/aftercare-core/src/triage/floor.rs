@@ -204,11 +204,7 @@ const PROBES: &[Probe] = &[
 
 /// Checks every red flag of CONTRACT §5 against `rules`.
 pub(super) fn check(rules: &TriageRules) -> Result<(), Violation> {
-    let mut boundaries: Vec<u32> = vec![0];
-    for rule in rules.rules() {
-        boundaries.push(rule.window.from.0);
-        boundaries.extend(rule.window.until.map(|until| until.0));
-    }
+    let mut boundaries = rules.window_bounds();
     boundaries.extend(PROBES.iter().map(|p| p.from_hours));
     boundaries.sort_unstable();
     boundaries.dedup();

@@ -203,6 +203,20 @@ impl TriageRules {
         &self.rules
     }
 
+    /// Every hour at which a rule's window starts or ends, with 0, sorted: between two of
+    /// them, the same rules apply, so checking a case at these hours (and just before them)
+    /// checks it at every hour.
+    pub fn window_bounds(&self) -> Vec<u32> {
+        let mut bounds: Vec<u32> = vec![0];
+        for rule in &self.rules {
+            bounds.push(rule.window.from.0);
+            bounds.extend(rule.window.until.map(|until| until.0));
+        }
+        bounds.sort_unstable();
+        bounds.dedup();
+        bounds
+    }
+
     /// What to do at `level`.
     pub fn guidance(&self, level: Level) -> &LevelGuidance {
         // Validation guarantees one entry per level, in level order.

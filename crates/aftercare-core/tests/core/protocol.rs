@@ -3,7 +3,10 @@
 
 use aftercare_core::{
     Hours,
-    protocol::{DEFAULT_PROTOCOL_FILES, RestrictionKind, default_protocol, load_protocol},
+    protocol::{
+        DEFAULT_PROTOCOL_FILES, RestrictionKind, default_protocol, load_default_edited,
+        load_protocol,
+    },
 };
 
 #[test]
@@ -92,22 +95,7 @@ fn every_text_names_a_source_that_exists() {
 
 /// Loads the default protocol with one file replaced by `edit(original)`.
 fn load_with(file: &str, edit: impl Fn(&str) -> String) -> Result<(), String> {
-    let files: Vec<(String, String)> = DEFAULT_PROTOCOL_FILES
-        .iter()
-        .map(|(name, text)| {
-            let text = if name.ends_with(file) {
-                edit(text)
-            } else {
-                (*text).to_owned()
-            };
-            ((*name).to_owned(), text)
-        })
-        .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    load_protocol(&borrowed)
+    load_default_edited(file, edit)
         .map(|_| ())
         .map_err(|e| e.to_string())
 }

@@ -4,20 +4,29 @@
 use super::*;
 use crate::protocol::{ProtocolError, load_protocol};
 
-/// The default triage file with `old` replaced by `new` (which must occur exactly once).
-fn edited(old: &str, new: &str) -> String {
-    let text = default_triage_toml();
-    assert_eq!(
-        text.matches(old).count(),
-        1,
-        "'{old}' must occur exactly once"
-    );
-    text.replacen(old, new, 1)
+/// The default triage file with each `old` replaced by its `new` (each `old` must occur
+/// exactly once).
+fn edited(edits: &[(&str, &str)]) -> String {
+    let mut text = default_triage_toml().to_owned();
+    for (old, new) in edits {
+        assert_eq!(
+            text.matches(old).count(),
+            1,
+            "'{old}' must occur exactly once"
+        );
+        text = text.replacen(old, new, 1);
+    }
+    text
 }
 
 /// Loads the whole default protocol with an edited triage file, as a clinic would.
 fn load_edited(old: &str, new: &str) -> Result<crate::Protocol, ProtocolError> {
-    let triage = edited(old, new);
+    load_edited_all(&[(old, new)])
+}
+
+/// [`load_edited`] with several edits.
+fn load_edited_all(edits: &[(&str, &str)]) -> Result<crate::Protocol, ProtocolError> {
+    let triage = edited(edits);
     let files: Vec<(&str, &str)> = DEFAULT_PROTOCOL_FILES
         .iter()
         .map(|(name, text)| {
@@ -88,11 +97,31 @@ fn a_clinic_may_raise_a_level() {
 
 #[test]
 fn a_clinic_may_widen_a_window_or_lower_the_fever_threshold() {
-    let protocol = load_edited(
+    // Redness flagged from 120 h: the expected course must then reach 0 by 120 h too (the
+    // chart never calls usual what triage flags).
+    let protocol = load_edited_all(&[
+        (
+            "any_of = [\"redness\"]\nfrom_hours = 168",
+            "any_of = [\"redness\"]\nfrom_hours = 120",
+        ),
+        (
+            "{ hours = 72, at_most = 4 },\n  { hours = 168, at_most = 0 },",
+            "{ hours = 72, at_most = 4 },\n  { hours = 120, at_most = 0 },",
+        ),
+    ])
+    .unwrap();
+    // Without the course edit, the protocol is refused and says why.
+    let refused = load_edited(
         "any_of = [\"redness\"]\nfrom_hours = 168",
         "any_of = [\"redness\"]\nfrom_hours = 120",
     )
-    .unwrap();
+    .expect_err("the default course holds redness 2 at 120 h");
+    assert!(
+        refused
+            .message
+            .contains("the usual range holds redness rated 2 at 120 h"),
+        "{refused}"
+    );
     let result = triage_check_in(
         &protocol.triage,
         &at(130.0).with(&[Symptom::Redness]).check_in(),
@@ -114,7 +143,7 @@ fn an_emergency_sign_mapped_below_emergency_is_refused_where_it_is_written() {
     assert!(error.message.contains("duplicate key"), "{error}");
 
     let old = "code = \"airway_swelling\"\nlevel = \"emergency\"";
-    let text = edited(old, "code = \"airway_swelling\"\nlevel = \"urgent\"");
+    let text = edited(&[(old, "code = \"airway_swelling\"\nlevel = \"urgent\"")]);
     let error = refused(old, "code = \"airway_swelling\"\nlevel = \"urgent\"");
     assert_eq!(error.file, "clinic-triage.toml");
     assert_eq!(error.line, line_of(&text, "code = \"airway_swelling\"") + 1);
