@@ -32,6 +32,7 @@ use crate::{
     instant::{format_local, format_local_date},
     profile::Profile,
     protocol::{Protocol, Restriction, StepKind, Text},
+    words,
 };
 
 /// The product identifier of every feed (RFC 5545 §3.7.3).
@@ -138,7 +139,11 @@ impl ReminderSchedule {
     pub fn reapply_in_words(&self) -> String {
         let times: Vec<String> = self.reapply_at.iter().map(|t| clock_time(*t)).collect();
         let days: Vec<u32> = (1..=self.reapply_days).collect();
-        format!("at {} on {}", join_labels(&times), days_in_words(&days))
+        format!(
+            "at {} on {}",
+            words::join(&times, "and"),
+            days_in_words(&days)
+        )
     }
 }
 
@@ -166,7 +171,7 @@ fn days_in_words(days: &[u32]) -> String {
         index += 1;
     }
     let noun = if days.len() == 1 { "day" } else { "days" };
-    format!("{noun} {}", join_labels(&runs))
+    format!("{noun} {}", words::join(&runs, "and"))
 }
 
 /// What goes into a feed besides the protocol, the treatment and the profile.
@@ -453,7 +458,7 @@ fn milestones(
                 summary: format!(
                     "Aftercare day {}: {} can come back",
                     hour.day(),
-                    join_labels(&milestone_labels(&ending))
+                    words::join(&milestone_labels(&ending), "and")
                 ),
                 description,
                 alarm_before: SignedDuration::ZERO,
@@ -508,15 +513,6 @@ fn short_name(name: &str) -> String {
             first.to_lowercase().chain(joined.chars().skip(1)).collect()
         }
         _ => joined,
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn join_labels(labels: &[String]) -> String {
-    match labels {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -911,7 +907,7 @@ mod tests {
         );
         assert_eq!(short_name("UV filters"), "UV filters");
         assert_eq!(
-            join_labels(&["a".into(), "b".into(), "c".into()]),
+            words::join(&["a".into(), "b".into(), "c".into()], "and"),
             "a, b and c"
         );
     }

@@ -21,6 +21,7 @@ pub mod profile;
 pub mod protocol;
 pub mod shelf;
 pub mod triage;
+pub mod words;
 
 pub use hours::Hours;
 pub use protocol::Protocol;

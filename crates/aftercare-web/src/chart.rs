@@ -19,6 +19,7 @@ use aftercare_core::{
     healing::{HealingChart, RatedCheckIn, SymptomSeries, day_position, healing_chart},
     protocol::Protocol,
     triage::{Rating, Symptom},
+    words::join as join_list,
 };
 use aftercare_store::CheckInRow;
 use jiff::Timestamp;
@@ -30,7 +31,11 @@ use plotters::{
     style::{Color, RGBColor, ShapeStyle, TextStyle},
 };
 
-use crate::{check_ins::StoredCheckIn, routes::clinic::words, treatments::TreatmentView};
+use crate::{
+    check_ins::{RATED, StoredCheckIn},
+    routes::clinic::words,
+    treatments::TreatmentView,
+};
 
 /// The drawing's width in SVG units; it scales to the page with `viewBox` and CSS (at most
 /// 36rem wide). Narrow on purpose: on a 390-pixel phone the 16-unit labels still show at about
@@ -129,10 +134,7 @@ fn rated_check_in(row: &CheckInRow) -> Option<RatedCheckIn> {
     let mut ratings = BTreeMap::new();
     for (id, value) in &stored.ratings {
         let symptom: Symptom = id.parse().ok()?;
-        if value.fract() != 0.0 || !(0.0..=10.0).contains(value) {
-            return None;
-        }
-        ratings.insert(symptom, Rating::new(*value as u8)?);
+        ratings.insert(symptom, Rating::from_number(*value)?);
     }
     Some(RatedCheckIn { at, ratings })
 }
@@ -185,7 +187,7 @@ fn summary(chart: &HealingChart, audience: Audience) -> String {
     let mut above = Vec::new();
     for cell in &latest.cells {
         let Some(rating) = cell.rating else { continue };
-        let name = symptom_name(cell.symptom).to_lowercase();
+        let name = cell.symptom.name();
         match cell.usual_up_to {
             Some(up_to) => {
                 parts.push(format!(
@@ -231,15 +233,17 @@ impl ChartView {
         if chart.is_empty() {
             let empty = match audience {
                 Audience::Patient => {
-                    "No ratings yet: once you rate your redness, swelling, pain or itching at a check-in, your healing chart appears here."
+                    let rated: Vec<String> = RATED.iter().map(|(id, _)| words(id)).collect();
+                    format!(
+                        "No ratings yet: once you rate your {} at a check-in, your healing chart appears here.",
+                        join_list(&rated, "or").to_lowercase()
+                    )
                 }
-                Audience::Practitioner => {
-                    "No rated check-in yet: the healing chart appears after the patient's first check-in with a 0-10 rating."
-                }
+                Audience::Practitioner => "No rated check-in yet: the healing chart appears after the patient's first check-in with a 0-10 rating.".to_owned(),
             };
             return ChartView {
                 heading,
-                empty: Some(empty.to_owned()),
+                empty: Some(empty),
                 svg: None,
                 summary: String::new(),
                 notes,
@@ -257,7 +261,7 @@ impl ChartView {
                 .series
                 .iter()
                 .filter(|s| s.expected.is_none())
-                .map(|s| symptom_name(s.symptom).to_lowercase())
+                .map(|s| s.symptom.name())
                 .collect();
             if !without.is_empty() {
                 notes.push(format!(
@@ -337,16 +341,8 @@ fn has_band(chart: &HealingChart) -> bool {
 /// "Healing chart: redness and swelling ratings (0-10) by day after treatment, with the
 /// usual range".
 fn chart_title(chart: &HealingChart) -> String {
-    let names: Vec<String> = chart
-        .series
-        .iter()
-        .map(|s| symptom_name(s.symptom).to_lowercase())
-        .collect();
-    let names = match names.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    };
+    let names: Vec<String> = chart.series.iter().map(|s| s.symptom.name()).collect();
+    let names = join_list(&names, "and");
     let band = if has_band(chart) {
         ", with the usual range from the protocol"
     } else {

@@ -21,7 +21,7 @@ use crate::{
 pub const MAX_CHECK_IN_BYTES: usize = 64 * 1024;
 
 /// Lowest and highest plausible body temperature, in °C: anything outside is a typing error.
-const TEMPERATURE_RANGE_C: std::ops::RangeInclusive<f64> = 30.0..=45.0;
+pub const TEMPERATURE_RANGE_C: std::ops::RangeInclusive<f64> = 30.0..=45.0;
 
 /// A check-in as JSON gives it (CONTRACT §5).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -209,6 +209,13 @@ impl Rating {
     /// A rating, if `value` lies in 0-10.
     pub fn new(value: u8) -> Option<Rating> {
         (value <= Self::MAX).then_some(Rating(value))
+    }
+
+    /// A rating from a number as JSON gives it: `None` unless it is a whole number from 0 to 10.
+    pub fn from_number(value: f64) -> Option<Rating> {
+        let whole = value.is_finite() && value.fract() == 0.0;
+        // Whole and in range, so the cast is exact.
+        (whole && (0.0..=f64::from(Self::MAX)).contains(&value)).then_some(Rating(value as u8))
     }
 
     /// A rating of `value`, or 10 when it is higher.
@@ -556,25 +563,29 @@ fn symptom(field: &str, given: &str) -> Result<Symptom, CheckInError> {
 }
 
 fn rating(field: &str, value: f64) -> Result<Rating, CheckInError> {
-    if !value.is_finite() || value.fract() != 0.0 {
-        return Err(CheckInError::RatingNotWhole {
-            field: field.to_owned(),
-            value,
-        });
-    }
-    if !(0.0..=f64::from(Rating::MAX)).contains(&value) {
-        return Err(CheckInError::RatingOutOfRange {
-            field: field.to_owned(),
-            value,
-        });
-    }
-    // In range and whole, so the cast is exact.
-    Ok(Rating(value as u8))
+    Rating::from_number(value).ok_or_else(|| {
+        let field = field.to_owned();
+        if value.is_finite() && value.fract() == 0.0 {
+            CheckInError::RatingOutOfRange { field, value }
+        } else {
+            CheckInError::RatingNotWhole { field, value }
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rating_from_a_number_is_whole_and_within_0_to_10() {
+        assert_eq!(Rating::from_number(4.0), Rating::new(4));
+        assert_eq!(Rating::from_number(0.0), Rating::new(0));
+        assert_eq!(Rating::from_number(10.0), Rating::new(10));
+        for bad in [4.5, -1.0, 11.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(Rating::from_number(bad), None, "{bad}");
+        }
+    }
 
     const BASE: &str =
         r#""treated_at": "2026-11-20T15:00:00+01:00", "at": "2026-11-23T09:00:00+01:00""#;

@@ -251,12 +251,7 @@ fn names(symptoms: &[Symptom]) -> Vec<String> {
 
 /// Fills `{symptoms}` ("a, b and c") and `{day}` into a message.
 fn render(template: &str, what: &[String], day: u32) -> String {
-    let list = match what {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    };
     template
-        .replace("{symptoms}", &list)
+        .replace("{symptoms}", &crate::words::join(what, "and"))
         .replace("{day}", &day.to_string())
 }

@@ -27,7 +27,7 @@ mod tests;
 
 pub use check_in::{
     CheckIn, CheckInError, CheckInSpec, MAX_CHECK_IN_BYTES, PastCheckIn, PastCheckInSpec, Rating,
-    Report, parse_check_in,
+    Report, TEMPERATURE_RANGE_C, parse_check_in,
 };
 pub use engine::{Reason, TriageResult, triage_check_in};
 pub use rules::{CONTRACT_FEVER_FROM_C, LevelGuidance, Rule, TriageRules, UnexplainedRule};

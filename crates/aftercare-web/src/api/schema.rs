@@ -10,8 +10,9 @@
 use crate::treatments::{MAX_ACKNOWLEDGEMENT_CHARS, MAX_LABEL_CHARS, MAX_NOTES_CHARS};
 use aftercare_core::{
     inci::ProductType,
+    plan::MAX_PLAN_DAYS,
     profile::{Area, Fitzpatrick, SkinType},
-    triage::{Discharge, Symptom},
+    triage::{CONTRACT_FEVER_FROM_C, Discharge, Rating, Symptom, TEMPERATURE_RANGE_C},
 };
 
 use utoipa::openapi::{
@@ -160,13 +161,17 @@ pub fn patient_label() -> Schema {
     text(
         MAX_LABEL_CHARS,
         true,
-        "The patient's name or initials (1-100 characters).",
+        &format!("The patient's name or initials (1-{MAX_LABEL_CHARS} characters)."),
     )
 }
 
 /// `notes` of a treatment.
 pub fn treatment_notes() -> Schema {
-    text(MAX_NOTES_CHARS, false, "Notes (at most 5000 characters).")
+    text(
+        MAX_NOTES_CHARS,
+        false,
+        &format!("Notes (at most {MAX_NOTES_CHARS} characters)."),
+    )
 }
 
 /// `note` of an acknowledged alert.
@@ -174,7 +179,35 @@ pub fn acknowledgement_note() -> Schema {
     text(
         MAX_ACKNOWLEDGEMENT_CHARS,
         true,
-        "What was done (1-2000 characters).",
+        &format!("What was done (1-{MAX_ACKNOWLEDGEMENT_CHARS} characters)."),
+    )
+}
+
+/// `temperature_c` of a check-in: the plausible body temperatures the server accepts, or `null`.
+pub fn temperature() -> Schema {
+    let (low, high) = (*TEMPERATURE_RANGE_C.start(), *TEMPERATURE_RANGE_C.end());
+    or_null(
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::Number))
+            .minimum(Some(low))
+            .maximum(Some(high))
+            .into(),
+        &format!(
+            "Measured temperature in °C ({low}-{high}); {CONTRACT_FEVER_FROM_C:.1} or more counts \
+             as fever (CONTRACT §5)."
+        ),
+    )
+}
+
+/// `days` of a plan, or `null` for the default.
+pub fn plan_days() -> Schema {
+    or_null(
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::Integer))
+            .minimum(Some(1))
+            .maximum(Some(MAX_PLAN_DAYS))
+            .into(),
+        &format!("Number of days (1-{MAX_PLAN_DAYS}, default 14)."),
     )
 }
 
@@ -184,15 +217,16 @@ pub fn ratings() -> Schema {
         ObjectBuilder::new()
             .schema_type(SchemaType::new(Type::Integer))
             .minimum(Some(0))
-            .maximum(Some(10))
+            .maximum(Some(Rating::MAX))
             .into()
     };
     let mut object = ObjectBuilder::new()
         .schema_type(SchemaType::new(Type::Object))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
-        .description(Some(
-            "Whole-number ratings from 0 to 10, by symptom id (CONTRACT §5).",
-        ));
+        .description(Some(format!(
+            "Whole-number ratings from 0 to {}, by symptom id (CONTRACT §5).",
+            Rating::MAX
+        )));
     for symptom in Symptom::ALL {
         object = object.property(symptom.id(), rating());
     }

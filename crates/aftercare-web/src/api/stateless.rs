@@ -75,7 +75,7 @@ pub struct PlanRequest {
     pub fitzpatrick: Option<FitzpatrickInput>,
     /// Number of days (1-366, default 14).
     #[serde(default)]
-    #[schema(minimum = 1, maximum = 366)]
+    #[schema(schema_with = super::schema::plan_days)]
     pub days: Option<u32>,
 }
 
@@ -163,7 +163,7 @@ pub struct PastCheckInRequest {
     pub symptoms: Vec<String>,
     /// Measured temperature in °C (30-45).
     #[serde(default)]
-    #[schema(minimum = 30, maximum = 45)]
+    #[schema(schema_with = super::schema::temperature)]
     pub temperature_c: Option<f64>,
     /// `none`, `clear`, `yellow` or `green`.
     #[serde(default)]
@@ -195,7 +195,7 @@ pub struct TriageRequest {
     pub symptoms: Vec<String>,
     /// Measured temperature in °C (30-45); 38.0 or more counts as fever.
     #[serde(default)]
-    #[schema(minimum = 30, maximum = 45)]
+    #[schema(schema_with = super::schema::temperature)]
     pub temperature_c: Option<f64>,
     /// `none` (default), `clear`, `yellow` or `green`.
     #[serde(default)]

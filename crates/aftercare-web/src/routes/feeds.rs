@@ -49,6 +49,12 @@ pub fn router() -> Router<AppState> {
     )
 }
 
+/// The reminder times of every feed, which the calendar page describes in words: one place,
+/// so the page cannot promise other times than the feed sends.
+fn feed_schedule() -> ReminderSchedule {
+    ReminderSchedule::default()
+}
+
 /// The feed of a treatment: `plan_calendar` with the default UID namespace (the protocol id
 /// and the treatment instant), and reapplication reminders when asked for.
 ///
@@ -62,6 +68,7 @@ pub fn treatment_feed(
 ) -> Result<String, AppError> {
     let view = TreatmentView::of(treatment)?;
     let mut options = CalendarOptions::new(default_namespace(protocol, &view.treated_at));
+    options.schedule = feed_schedule();
     options.sun_reapplication = sun_reapplication;
     let mut calendar = plan_calendar(protocol, &view.treated_at, &view.profile, &options)
         .map_err(|e| AppError::internal(anyhow::anyhow!("calendar of {}: {e}", treatment.id)))?;
@@ -133,7 +140,7 @@ async fn calendar_page(State(state): State<AppState>, context: PatientContext) -
         urls: None,
         reapply: false,
         day: context.day_label(&state),
-        reminders: ReminderWords::of(&ReminderSchedule::default()),
+        reminders: ReminderWords::of(&feed_schedule()),
     })
 }
 
@@ -172,7 +179,7 @@ async fn create_feed_link(
             urls: Some(FeedUrls { webcal, https }),
             reapply,
             day: context.day_label(&state),
-            reminders: ReminderWords::of(&ReminderSchedule::default()),
+            reminders: ReminderWords::of(&feed_schedule()),
         },
     ))
 }
