@@ -112,9 +112,29 @@ impl Default for ReminderSchedule {
 }
 
 impl ReminderSchedule {
-    /// Where these timings come from, shown wherever they are described.
-    pub const SOURCES: &'static str = "Guide: Protect Your Skin with Broad-Spectrum SPF; \
-        care-pathways.md §3.3 Recommended timings and §1 (daily symptom check-ins)";
+    /// Where these timings come from (source ids of the protocol): sunscreen from the guide,
+    /// the timings from expert and clinic practice, the daily check-ins from remote-care
+    /// pathways.
+    pub const SOURCES: [&'static str; 3] = [
+        "guide.spf",
+        "ref.care_pathways.3_3",
+        "ref.care_pathways.1_1",
+    ];
+
+    /// [`ReminderSchedule::SOURCES`] as the protocol cites them ("Guide: …; Reference: …"); an
+    /// id the protocol does not declare is shown as it is.
+    pub fn sources_in(protocol: &Protocol) -> String {
+        Self::SOURCES
+            .iter()
+            .map(|id| {
+                protocol
+                    .sources
+                    .get(*id)
+                    .map_or_else(|| (*id).to_owned(), |source| source.citation())
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 
     /// The check-in reminders in words: "each evening at 19:00 on days 1 to 7 and 14".
     pub fn check_ins_in_words(&self) -> String {
@@ -846,6 +866,22 @@ mod tests {
         );
         assert_eq!(days_in_words(&[3]), "day 3");
         assert_eq!(days_in_words(&[1, 2, 5]), "days 1, 2 and 5");
+    }
+
+    #[test]
+    fn the_reminders_cite_sources_the_protocol_declares() {
+        let protocol = crate::protocol::default_protocol();
+        for id in ReminderSchedule::SOURCES {
+            assert!(protocol.sources.contains_key(id), "{id} is declared");
+        }
+        let cited = ReminderSchedule::sources_in(protocol);
+        assert!(
+            cited.starts_with(
+                "Guide: Protect Your Skin with Broad-Spectrum SPF; Reference: care-pathways.md §3.3"
+            ),
+            "{cited}"
+        );
+        assert!(cited.contains("§1.1 Post-procedure"), "{cited}");
     }
 
     #[test]

@@ -117,7 +117,8 @@ pub struct SourceRef {
 }
 
 impl Source {
-    fn citation(&self) -> String {
+    /// How the source is cited: "Guide: title" or "Reference: title (detail)".
+    pub fn citation(&self) -> String {
         let kind = match self.kind {
             SourceKind::Guide => "Guide",
             SourceKind::Reference => "Reference",

@@ -133,15 +133,19 @@ async fn feed(
     Ok(response)
 }
 
-async fn calendar_page(State(state): State<AppState>, context: PatientContext) -> Response {
-    render(&CalendarPage {
+async fn calendar_page(
+    State(state): State<AppState>,
+    context: PatientContext,
+) -> Result<Response, AppError> {
+    let protocol = context.protocol(&state).await?;
+    Ok(render(&CalendarPage {
         nav: context.nav("calendar"),
         expires: None,
         urls: None,
         reapply: false,
         day: context.day_label(&state),
-        reminders: ReminderWords::of(&feed_schedule()),
-    })
+        reminders: ReminderWords::of(&feed_schedule(), &protocol),
+    }))
 }
 
 async fn create_feed_link(
@@ -160,6 +164,7 @@ async fn create_feed_link(
         purpose: LinkPurpose::Calendar,
         expires_at: now + ttl,
     };
+    let protocol = context.protocol(&state).await?;
     let link = state.store().create_patient_link(&new, &[], now).await?;
     tracing::info!(treatment_id = %context.treatment.id, link_id = %link.id, "calendar link issued");
     let https = format!(
@@ -179,7 +184,7 @@ async fn create_feed_link(
             urls: Some(FeedUrls { webcal, https }),
             reapply,
             day: context.day_label(&state),
-            reminders: ReminderWords::of(&feed_schedule()),
+            reminders: ReminderWords::of(&feed_schedule(), &protocol),
         },
     ))
 }

@@ -42,18 +42,21 @@ pub struct ReminderWords {
     pub sunscreen: String,
     /// "at 10:00, 12:00, 14:00 and 16:00 on days 1 to 7".
     pub reapply: String,
-    /// Where the timings come from.
-    pub sources: &'static str,
+    /// Where the timings come from, as the treatment's protocol cites them.
+    pub sources: String,
 }
 
 impl ReminderWords {
-    /// The words for a schedule.
-    pub fn of(schedule: &aftercare_core::calendar::ReminderSchedule) -> Self {
+    /// The words for a schedule, with its sources as `protocol` cites them.
+    pub fn of(
+        schedule: &aftercare_core::calendar::ReminderSchedule,
+        protocol: &aftercare_core::Protocol,
+    ) -> Self {
         ReminderWords {
             check_ins: schedule.check_ins_in_words(),
             sunscreen: schedule.sunscreen_in_words(),
             reapply: schedule.reapply_in_words(),
-            sources: aftercare_core::calendar::ReminderSchedule::SOURCES,
+            sources: aftercare_core::calendar::ReminderSchedule::sources_in(protocol),
         }
     }
 }
