@@ -170,19 +170,21 @@ pub fn checker<'p>(protocol: &'p Protocol, view: &'p TreatmentView) -> Checker<'
 }
 
 /// A stored check-in as the schedule reads it; `None` before the treatment or when the
-/// stored level no longer reads (the clinic's alert list shows it either way).
+/// stored level no longer reads (the clinic's alert list shows it either way). Answers that no
+/// longer read (a symptom id the vocabulary lost, broken JSON) are `symptoms: None`, which
+/// pauses the schedule rather than ignoring what may have been a red flag.
 fn record_of(row: &CheckInRow, view: &TreatmentView) -> Option<CheckInRecord> {
     let at = view.hours_at(Timestamp::from_second(row.at).ok()?)?;
     let level: Level = row.level.as_str().parse().ok()?;
     let symptoms = serde_json::from_str::<StoredCheckIn>(&row.input)
-        .map(|input| {
+        .ok()
+        .and_then(|input| {
             input
                 .symptoms
                 .iter()
-                .filter_map(|id| id.parse::<Symptom>().ok())
+                .map(|id| id.parse::<Symptom>().ok())
                 .collect()
-        })
-        .unwrap_or_default();
+        });
     Some(CheckInRecord {
         at,
         level,
@@ -436,5 +438,16 @@ mod tests {
             record_of(&check_in(CheckInLevel::Urgent, &[], -2), &view).is_none(),
             "before the treatment: not a recovery check-in"
         );
+        let mut broken = check_in(CheckInLevel::Expected, &["redness"], 50);
+        broken.input = "{not json".into();
+        let unreadable = record_of(&broken, &view).expect("record");
+        assert_eq!(unreadable.symptoms, None);
+        assert!(unreadable.pauses(), "answers that no longer read pause");
+        let renamed = record_of(
+            &check_in(CheckInLevel::Expected, &["redness", "gone"], 50),
+            &view,
+        )
+        .expect("record");
+        assert!(renamed.pauses(), "a symptom id that no longer reads pauses");
     }
 }

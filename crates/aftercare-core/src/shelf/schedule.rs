@@ -37,16 +37,22 @@ pub struct CheckInRecord {
     pub at: Hours,
     /// The triage level.
     pub level: Level,
-    /// The symptoms reported.
-    pub symptoms: Vec<Symptom>,
+    /// The symptoms reported; `None` when the stored answers could not be read back. An
+    /// unreadable check-in pauses the schedule as a report of significant irritation would:
+    /// it may have been one, and a red flag is never assumed away.
+    pub symptoms: Option<Vec<Symptom>>,
 }
 
 impl CheckInRecord {
-    /// Whether it pauses the schedule: `contact_practitioner` or higher, or significant
-    /// irritation reported (guide, "Know the Warning Signs and When to Call a Pro").
+    /// Whether it pauses the schedule: `contact_practitioner` or higher, significant
+    /// irritation reported (guide, "Know the Warning Signs and When to Call a Pro"), or
+    /// answers that could not be read back.
     pub fn pauses(&self) -> bool {
         self.level >= Level::ContactPractitioner
-            || self.symptoms.contains(&Symptom::SignificantIrritation)
+            || self
+                .symptoms
+                .as_ref()
+                .is_none_or(|symptoms| symptoms.contains(&Symptom::SignificantIrritation))
     }
 }
 
@@ -132,6 +138,8 @@ fn rfc3339<S: Serializer>(at: &ZonedDateTime, serializer: S) -> Result<S::Ok, S:
 pub fn pause_reason(check_in: &CheckInRecord, until: &ZonedDateTime) -> String {
     let what = if check_in.level >= Level::ContactPractitioner {
         format!("was rated '{}'", check_in.level.id())
+    } else if check_in.symptoms.is_none() {
+        "could not be read back, so it is taken as reporting significant irritation".to_owned()
     } else {
         "reported significant irritation".to_owned()
     };

@@ -174,7 +174,7 @@ fn a_flagged_check_in_pauses_and_says_why() {
     let check_in = CheckInRecord {
         at: Hours(100),
         level: Level::Expected,
-        symptoms: vec![Symptom::SignificantIrritation],
+        symptoms: Some(vec![Symptom::SignificantIrritation]),
     };
     let after = schedule_products(
         default_protocol(),
@@ -199,9 +199,23 @@ fn a_flagged_check_in_pauses_and_says_why() {
     let expected = CheckInRecord {
         at: Hours(100),
         level: Level::Expected,
-        symptoms: vec![Symptom::Flaking],
+        symptoms: Some(vec![Symptom::Flaking]),
     };
     assert!(!expected.pauses());
+    let unreadable = CheckInRecord {
+        symptoms: None,
+        ..expected
+    };
+    assert!(unreadable.pauses(), "answers that cannot be read pause");
+    let after = schedule_products(
+        default_protocol(),
+        &profile,
+        &products,
+        &[unreadable],
+        &treated_at(),
+    );
+    assert_eq!(after.pauses.len(), 1);
+    assert!(after.pauses[0].reason.contains("could not be read back"));
 }
 
 #[test]
@@ -372,11 +386,11 @@ fn arb_check_in() -> impl Strategy<Value = CheckInRecord> {
         .prop_map(|(at, level, irritation)| CheckInRecord {
             at: Hours(at),
             level,
-            symptoms: if irritation {
+            symptoms: Some(if irritation {
                 vec![Symptom::SignificantIrritation]
             } else {
                 vec![]
-            },
+            }),
         })
 }
 
