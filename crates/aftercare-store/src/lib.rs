@@ -183,22 +183,26 @@ pub async fn connect_with_limits(url: &str, limits: PoolLimits) -> StoreResult<A
     })
 }
 
-/// Opens an existing SQLite database read-only, without migrating it (see
-/// [`SqliteStore::open_read_only`]): what `aftercare backup` copies and checks.
+/// Opens an existing database read-only, without migrating it: SQLite as
+/// [`SqliteStore::open_read_only`] (what `aftercare backup` copies and checks), PostgreSQL as
+/// [`PgStore::connect_read_only`]. For commands that only read, so that a newer binary never
+/// migrates a database under an older server. Only reading methods work on it.
 ///
 /// # Errors
-/// [`StoreError::InvalidUrl`] as [`connect`]; [`StoreError::Unsupported`] for PostgreSQL
-/// (back it up with `pg_dump`); [`StoreError::Database`] when the file is missing or cannot
-/// be opened.
+/// [`StoreError::InvalidUrl`] as [`connect`]; [`StoreError::Database`] when the file is
+/// missing, or the database cannot be opened or reached.
 pub async fn connect_read_only(url: &str) -> StoreResult<Arc<dyn Store>> {
     let url = url.trim();
-    match backend_of(url)? {
-        Backend::Postgres => Err(StoreError::Unsupported {
-            backend: "postgres",
-            what: "a read-only copy of the database file; use pg_dump",
-        }),
-        Backend::Sqlite => Ok(Arc::new(SqliteStore::open_read_only(url).await?)),
-    }
+    Ok(match backend_of(url)? {
+        Backend::Postgres => Arc::new(PgStore::connect_read_only(url).await?),
+        Backend::Sqlite => Arc::new(SqliteStore::open_read_only(url).await?),
+    })
+}
+
+/// Whether a database URL names PostgreSQL (`postgres://…`, `postgresql://…`).
+#[must_use]
+pub fn is_postgres_url(url: &str) -> bool {
+    matches!(backend_of(url.trim()), Ok(Backend::Postgres))
 }
 
 /// Which backend a database URL names.

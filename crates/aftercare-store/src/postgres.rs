@@ -62,6 +62,26 @@ impl PgStore {
         Self::open(options, PoolLimits::default()).await
     }
 
+    /// Connects to `url` without migrating, every transaction read-only
+    /// (`default_transaction_read_only`): for commands that only read, such as
+    /// `aftercare practitioners --database`, which must not migrate a database under an older
+    /// server. Writes fail.
+    ///
+    /// # Errors
+    /// [`StoreError::InvalidUrl`] for a malformed URL, [`StoreError::Database`] when the
+    /// server cannot be reached.
+    pub async fn connect_read_only(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|_| StoreError::InvalidUrl)?
+            .options([("default_transaction_read_only", "on")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(StoreError::Database)?;
+        Ok(PgStore { pool })
+    }
+
     async fn open(options: PgConnectOptions, limits: PoolLimits) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(limits.max_connections.max(1))

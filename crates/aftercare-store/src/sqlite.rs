@@ -97,7 +97,7 @@ impl SqliteStore {
     ///
     /// # Errors
     /// [`StoreError::InvalidUrl`] for a malformed `sqlite:` URL, [`StoreError::Database`] if
-    /// the file is missing or cannot be opened.
+    /// the file is missing, cannot be opened or is not a database.
     pub async fn open_read_only(location: &str) -> StoreResult<Self> {
         let options = Self::options_for(location)?
             .read_only(true)
@@ -106,6 +106,12 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options)
+            .await
+            .map_err(StoreError::Database)?;
+        // Read the schema now, so a file that is no database fails here, at open, as it does
+        // for a migrated open (and not at the first query).
+        sqlx::query("SELECT count(*) FROM sqlite_schema")
+            .execute(&pool)
             .await
             .map_err(StoreError::Database)?;
         Ok(SqliteStore {

@@ -14,7 +14,7 @@ use std::{
     sync::Arc,
 };
 
-use aftercare_store::{Store, StoreDump, StoreError};
+use aftercare_store::{PoolLimits, Store, StoreDump, StoreError};
 use aftercare_web::{
     Settings,
     cli::CommonArgs,
@@ -90,19 +90,13 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
         // run beside an older server) nor the copy it checks.
         let settings = settings(&args.common).map_err(bad_input)?;
         let url = settings.database.connection_url();
-        let store = match aftercare_store::connect_read_only(url.expose_secret()).await {
-            Ok(store) => store,
-            Err(StoreError::InvalidUrl) => return Err(invalid_database_url()),
-            Err(StoreError::Unsupported { .. }) => {
-                return Err(bad_input(
-                    "backup: the database is PostgreSQL; back it up with pg_dump \
-                     (see docs/deployment.md)",
-                ));
-            }
-            Err(error) => {
-                return Err(anyhow::Error::new(error).context("cannot open the database"));
-            }
-        };
+        if aftercare_store::is_postgres_url(url.expose_secret()) {
+            return Err(bad_input(
+                "backup: the database is PostgreSQL; back it up with pg_dump \
+                 (see docs/deployment.md)",
+            ));
+        }
+        let store = open_database(url.expose_secret(), Access::ReadOnly).await?;
         let copied = store.backup_to(&args.file).await;
         store.close().await;
         copied.with_context(|| format!("cannot write the backup to {}", args.file.display()))?;
@@ -133,7 +127,11 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
         )));
     }
     let dump = block_on(async {
-        let store = open(&args.common).await?;
+        // Read-only and as it is: an export never migrates, and a mistyped path is an error
+        // rather than a new, empty database exported as if it were the clinic's.
+        let settings = settings(&args.common).map_err(bad_input)?;
+        let url = settings.database.connection_url();
+        let store = open_database(url.expose_secret(), Access::ReadOnly).await?;
         let dump = store
             .export_all()
             .await
@@ -216,11 +214,41 @@ fn settings(common: &CommonArgs) -> Result<Settings, SettingsError> {
 async fn open(common: &CommonArgs) -> anyhow::Result<Arc<dyn Store>> {
     let settings = settings(common).map_err(bad_input)?;
     let url = settings.database.connection_url();
-    match aftercare_store::connect_with_limits(url.expose_secret(), settings.database.pool_limits())
-        .await
-    {
+    open_database(
+        url.expose_secret(),
+        Access::Migrated(settings.database.pool_limits()),
+    )
+    .await
+}
+
+/// How a command opens the database.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Access {
+    /// Migrated to the current schema first, as `aftercare serve` does: commands that write.
+    Migrated(PoolLimits),
+    /// As it is, read-only and not migrated: commands that only read (`backup`,
+    /// `practitioners --database`), so a newer binary never migrates a database under an
+    /// older server.
+    ReadOnly,
+}
+
+/// Opens the database at `url` for `access`, with the same one-sentence errors for every
+/// command (the URL itself is never printed: it may hold a password).
+pub(crate) async fn open_database(url: &str, access: Access) -> anyhow::Result<Arc<dyn Store>> {
+    let opened = match access {
+        Access::Migrated(limits) => aftercare_store::connect_with_limits(url, limits).await,
+        Access::ReadOnly => aftercare_store::connect_read_only(url).await,
+    };
+    match opened {
         Ok(store) => Ok(store),
         Err(StoreError::InvalidUrl) => Err(invalid_database_url()),
+        // A SQLite path that cannot be opened (missing, not a database, in a folder that does
+        // not exist) is the person's input; a PostgreSQL server that does not answer is not.
+        Err(StoreError::Database(error)) if !aftercare_store::is_postgres_url(url) => {
+            Err(bad_input(format!(
+                "--database: cannot open it as an aftercare SQLite database ({error})"
+            )))
+        }
         Err(error) => Err(anyhow::Error::new(error).context("cannot open the database")),
     }
 }

@@ -18,12 +18,11 @@ use aftercare_core::geo::{
     Directory, DistanceUnit, Gazetteer, SearchParams, SearchQuery, SearchResults,
     parse_profiles_jsonl, search::MAX_RADIUS_KM,
 };
-use aftercare_store::StoreError;
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::{
-    commands::data::{block_on, invalid_database_url},
+    commands::data::{Access, block_on, open_database},
     failure::bad_input,
     input::read_text,
     output::write_stdout,
@@ -183,13 +182,8 @@ fn directory_from_database(url: &str) -> anyhow::Result<Directory> {
         )));
     }
     block_on(async {
-        let store = match aftercare_store::connect(url).await {
-            Ok(store) => store,
-            Err(StoreError::InvalidUrl) => return Err(invalid_database_url()),
-            Err(error) => {
-                return Err(anyhow::Error::new(error).context("cannot open the database"));
-            }
-        };
+        // Read-only and as it is: a search never migrates the app's database.
+        let store = open_database(url, Access::ReadOnly).await?;
         let loaded = aftercare_web::directory::load_public_directory(store.as_ref())
             .await
             .context("cannot read the practitioner profiles");

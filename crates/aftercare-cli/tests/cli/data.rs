@@ -210,10 +210,69 @@ fn a_backup_copies_the_database_as_it_is_and_migrates_neither_it_nor_the_copy() 
     aftercare(dir.path())
         .args(["backup", "--database", "missing.sqlite3", "copy2.sqlite3"])
         .assert()
-        .failure()
-        .stderr(predicate::str::contains("cannot open the database"));
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--database: cannot open it as an aftercare SQLite database",
+        ));
     assert!(!dir.path().join("missing.sqlite3").exists());
     assert!(!dir.path().join("copy2.sqlite3").exists());
+}
+
+#[test]
+fn an_export_never_creates_or_migrates_the_database_it_reads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A mistyped path: exit 2, no empty database exported as if it were the clinic's.
+    aftercare(dir.path())
+        .args([
+            "export",
+            "--database",
+            "typo.sqlite3",
+            "--output",
+            "dump.json",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "--database: cannot open it as an aftercare SQLite database",
+        ));
+    assert!(!dir.path().join("typo.sqlite3").exists());
+    assert!(!dir.path().join("dump.json").exists());
+    // A file that is no database: bad input for every command, not an internal error.
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        "not a database, just notes\n".repeat(200),
+    )
+    .expect("write");
+    for args in [
+        &["migrate", "--database", "notes.txt"][..],
+        &["export", "--database", "notes.txt"][..],
+    ] {
+        aftercare(dir.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "cannot open it as an aftercare SQLite database",
+            ));
+    }
+    // A database one migration behind is exported as it is, not migrated on the way.
+    let database = "old.sqlite3";
+    aftercare(dir.path())
+        .args(["migrate", "--database", database])
+        .assert()
+        .success();
+    python_sqlite(
+        dir.path(),
+        database,
+        "db.execute('DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)')\ndb.commit()",
+    );
+    let before = applied_migrations(dir.path(), database);
+    aftercare(dir.path())
+        .args(["export", "--database", database, "--output", "old.json"])
+        .assert()
+        .success();
+    assert_eq!(applied_migrations(dir.path(), database), before);
 }
 
 #[test]

@@ -418,6 +418,21 @@ fn the_database_source_lists_only_public_profiles() {
 }
 
 #[test]
+fn the_database_source_is_read_as_it_is_and_never_migrated() {
+    // An empty file is an empty SQLite database: a search that migrated would fill it with
+    // the app's tables. Read-only, it finds no profiles table and changes nothing.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("empty.sqlite3");
+    std::fs::write(&path, b"").expect("write");
+    aftercare()
+        .args(["practitioners", "search", "--near", "Paris", "--database"])
+        .arg(&path)
+        .assert()
+        .failure();
+    assert_eq!(std::fs::metadata(&path).expect("metadata").len(), 0);
+}
+
+#[test]
 fn the_database_source_refuses_bad_input_before_opening_anything() {
     let (_dir, path) = directory_database();
     let refused_with = |args: &[&str], expected: &str| {

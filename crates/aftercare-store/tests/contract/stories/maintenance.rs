@@ -3,7 +3,8 @@
 
 use aftercare_store::{
     AcceptInvitation, Backoff, CheckInLevel, LinkPurpose, NewInvitation, NewPatientLink,
-    NewProtocol, NewSession, Role, SqliteStore, Store, StoreDump, StoreError, connect, hash_token,
+    NewProtocol, NewSession, Role, SqliteStore, Store, StoreDump, StoreError, connect,
+    connect_read_only, hash_token,
 };
 
 use crate::fixtures::*;
@@ -507,4 +508,24 @@ pub async fn backup_writes_a_usable_copy(env: Env) {
             other => panic!("expected Unsupported, got {other:?}"),
         },
     }
+}
+
+pub async fn a_read_only_connection_reads_and_never_writes(env: Env) {
+    let store = env.store.as_ref();
+    let existing = clinic(store, "Read Only").await;
+    let before = store.export_all().await.expect("export before");
+    let reader = connect_read_only(&env.url).await.expect("open read-only");
+    assert_eq!(
+        reader.find_clinic(&existing.id).await.expect("read"),
+        Some(existing.clone())
+    );
+    assert!(
+        reader
+            .create_clinic(&new_clinic("Written"), NOW)
+            .await
+            .is_err(),
+        "a write through a read-only connection fails"
+    );
+    reader.close().await;
+    assert_eq!(store.export_all().await.expect("export after"), before);
 }

@@ -64,6 +64,7 @@ pub fn all() -> Vec<(&'static str, Story)> {
         maintenance::import_refuses_a_store_with_data_and_foreign_dumps,
         maintenance::connect_picks_the_backend_from_the_url,
         maintenance::backup_writes_a_usable_copy,
+        maintenance::a_read_only_connection_reads_and_never_writes,
         directory::a_profile_is_public_only_when_opted_in_and_approved,
         directory::profiles_stay_in_their_clinic,
         directory::the_database_refuses_inconsistent_profiles,
