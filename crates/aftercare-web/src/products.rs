@@ -8,8 +8,8 @@
 use aftercare_core::{
     Hours,
     inci::{
-        CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType, kb::KnowledgeBase,
-        render::verdict_line,
+        CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType, Status,
+        kb::KnowledgeBase, render::verdict_line,
     },
     instant::{format_local, parse_instant, parse_time_zone},
     profile::{Profile, SkinType},
@@ -84,8 +84,11 @@ fn result_view(check: &ProductCheck<'_>) -> ProductResultView {
     ProductResultView {
         verdict: check.verdict.id().to_owned(),
         headline: verdict_line(check),
+        // "Fine from" only for a product that will be fine: with an ingredient not recognised
+        // the headline says when the wait ends and that it still cannot be cleared.
         usable_from: check
             .usable_from_hours
+            .filter(|_| check.count(Status::Unknown) == 0)
             .and_then(|h| check.instant(h))
             .map(|at| format_local(&at)),
         ingredients,

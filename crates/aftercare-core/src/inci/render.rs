@@ -120,21 +120,22 @@ pub fn verdict_line(check: &ProductCheck<'_>) -> String {
         "right after treatment"
     };
     match check.verdict {
-        Verdict::Wait => {
-            let from = check
-                .usable_from_hours
-                .map(|h| format!(" Fine from {}", when(check, h)))
-                .unwrap_or_default();
-            let unknown = if unknown > 0 {
-                format!(
-                    "; {} not recognised",
-                    plural(unknown, "ingredient was", "ingredients were")
-                )
-            } else {
-                String::new()
-            };
-            format!("WAIT: not {now}.{from}{unknown}.")
-        }
+        // With an ingredient not recognised the product is never "fine": the wait ends, and
+        // then it is still unknown (CONTRACT §4: never silently treated as safe).
+        Verdict::Wait => match (check.usable_from_hours, unknown) {
+            (Some(h), 0) => format!("WAIT: not {now}. Fine from {}.", when(check, h)),
+            (Some(h), _) => format!(
+                "WAIT: not {now}, and not before {}. Even then it cannot be cleared: {} not \
+                 recognised.",
+                when(check, h),
+                plural(unknown, "ingredient was", "ingredients were")
+            ),
+            (None, 0) => format!("WAIT: not {now}."),
+            (None, _) => format!(
+                "WAIT: not {now}. It cannot be cleared: {} not recognised.",
+                plural(unknown, "ingredient was", "ingredients were")
+            ),
+        },
         Verdict::Unknown => format!(
             "UNKNOWN: {} not recognised, so this product cannot be cleared.",
             plural(unknown, "ingredient was", "ingredients were")
@@ -299,5 +300,47 @@ fn plural(n: usize, one: &str, many: &str) -> String {
         format!("{n} {one}")
     } else {
         format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        Hours,
+        inci::{CheckTime, Checker, MatchMemo, Product, kb::KnowledgeBase},
+        profile::Profile,
+        protocol::default_protocol,
+    };
+
+    fn headline(list: &str, hours: u32) -> String {
+        let profile = Profile::default();
+        let checker = Checker::new(KnowledgeBase::embedded(), default_protocol(), &profile);
+        let product = Product {
+            product_type: None,
+            name: None,
+        };
+        let check = checker
+            .check_with(
+                list,
+                &product,
+                &CheckTime::hours(Hours(hours)),
+                &mut MatchMemo::new(),
+            )
+            .expect("checked");
+        verdict_line(&check)
+    }
+
+    #[test]
+    fn a_product_with_an_unrecognised_ingredient_is_never_fine() {
+        let waiting = headline("Aqua, Retinol, Zorblax", 30);
+        assert!(waiting.starts_with("WAIT: not now, and not before day 8"), "{waiting}");
+        assert!(!waiting.to_lowercase().contains("fine"), "{waiting}");
+        assert!(waiting.contains("cannot be cleared: 1 ingredient was not recognised"));
+        assert_eq!(
+            headline("Aqua, Retinol", 30),
+            "WAIT: not now. Fine from day 8 (168 h after treatment)."
+        );
+        assert!(headline("Aqua, Zorblax", 30).starts_with("UNKNOWN:"));
     }
 }
