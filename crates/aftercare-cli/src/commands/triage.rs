@@ -88,12 +88,21 @@ pub fn run(args: TriageArgs) -> anyhow::Result<()> {
         }
     };
     let text = read_text(&path, MAX_CHECK_IN_BYTES, "check-in")?;
-    let check_in = parse_check_in(&text)
-        .map_err(|e| bad_input(format!("check-in from {}: {e}", describe(&path))))?;
+    // A check-in that cannot be read may still report a red flag: the refusal carries the
+    // emergency guidance too.
+    let check_in = parse_check_in(&text).map_err(|e| {
+        bad_input(format!(
+            "check-in from {}: {e}\n{}",
+            describe(&path),
+            emergency_line(&protocol)
+        ))
+    })?;
     let result = triage_check_in(&protocol.triage, &check_in);
     let output = match args.format {
         TriageFormat::Text => render_text(&result, &protocol),
-        TriageFormat::Json => serde_json::to_string_pretty(&result)? + "\n",
+        TriageFormat::Json => {
+            serde_json::to_string_pretty(&result_json(&result, &protocol)?)? + "\n"
+        }
     };
     write_stdout(&output)
 }
@@ -122,7 +131,7 @@ fn run_batch(protocol: &Protocol, path: &Path, format: TriageFormat) -> anyhow::
                 judged += 1;
                 let result = triage_check_in(&protocol.triage, &check_in);
                 let out = match format {
-                    TriageFormat::Json => batch_json(&result, line.number)?,
+                    TriageFormat::Json => batch_json(&result, line.number, protocol)?,
                     TriageFormat::Text => batch_text(&result, line.number, &protocol.triage),
                 };
                 writeln!(stdout, "{out}")?;
@@ -139,8 +148,9 @@ fn run_batch(protocol: &Protocol, path: &Path, format: TriageFormat) -> anyhow::
     stdout.flush()?;
     if bad > 0 {
         return Err(bad_input(format!(
-            "{bad} of {} check-ins in {name} could not be read (see the lines above)",
-            judged + bad
+            "{bad} of {} check-ins in {name} could not be read (see the lines above)\n{}",
+            judged + bad,
+            emergency_line(protocol)
         )));
     }
     Ok(())
@@ -155,8 +165,22 @@ fn describe(path: &Path) -> String {
     }
 }
 
-fn batch_json(result: &TriageResult, line: usize) -> anyhow::Result<String> {
+/// A result as JSON (CONTRACT §5), extended with the protocol's emergency guidance and its
+/// source, so every output carries it, as the text output does.
+fn result_json(result: &TriageResult, protocol: &Protocol) -> anyhow::Result<serde_json::Value> {
     let mut value = serde_json::to_value(result)?;
+    if let Some(object) = value.as_object_mut() {
+        let emergency = &protocol.notices.emergency;
+        object.insert(
+            "emergency".to_owned(),
+            serde_json::json!({"text": emergency.text, "source": emergency.source.citation}),
+        );
+    }
+    Ok(value)
+}
+
+fn batch_json(result: &TriageResult, line: usize, protocol: &Protocol) -> anyhow::Result<String> {
+    let mut value = result_json(result, protocol)?;
     if let Some(object) = value.as_object_mut() {
         object.entry("id").or_insert(serde_json::Value::Null);
         object.insert("line".to_owned(), line.into());
@@ -186,9 +210,15 @@ fn batch_text(result: &TriageResult, line: usize, rules: &TriageRules) -> String
 /// The emergency guidance and the disclaimer: the end of every text output.
 fn notices(protocol: &Protocol) -> String {
     format!(
-        "In an emergency: {}\n{}\n",
-        protocol.notices.emergency.text, protocol.notices.disclaimer.text
+        "{}\n{}\n",
+        emergency_line(protocol),
+        protocol.notices.disclaimer.text
     )
+}
+
+/// "In an emergency: …", the protocol's guidance.
+fn emergency_line(protocol: &Protocol) -> String {
+    format!("In an emergency: {}", protocol.notices.emergency.text)
 }
 
 /// A check-in's result for a person: the level, why, what to do, and the notices.

@@ -87,6 +87,19 @@ fn json_output_follows_the_contract() {
     assert_eq!(codes, ["redness_rating_rising", "rash"]);
     assert!(value["reasons"][0]["message"].is_string());
     assert!(value["advice"].as_array().unwrap().len() >= 2);
+    // Every JSON result carries the emergency guidance with its source, as the text does.
+    assert!(
+        value["emergency"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("emergency number")
+    );
+    assert!(
+        value["emergency"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("Reference:")
+    );
 }
 
 #[test]
@@ -157,12 +170,16 @@ fn a_batch_gives_one_line_per_check_in_and_reports_bad_lines() {
         .stderr(predicate::str::contains(
             "line 5: the check-in is not valid JSON",
         ))
-        .stderr(predicate::str::contains("2 of 4 check-ins"));
+        .stderr(predicate::str::contains("2 of 4 check-ins"))
+        .stderr(predicate::str::contains(
+            "In an emergency: Call your local emergency number",
+        ));
     let out: Vec<serde_json::Value> = stdout_of(&assert)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(out.len(), 2);
+    assert!(out.iter().all(|line| line["emergency"]["text"].is_string()));
     assert_eq!(
         (&out[0]["id"], &out[0]["line"], &out[0]["level"]),
         (&"c01".into(), &1.into(), &"expected".into())
@@ -250,7 +267,11 @@ fn bad_input_exits_2_and_names_the_field() {
             .stderr(predicate::str::starts_with(
                 "aftercare: check-in from standard input: ",
             ))
-            .stderr(predicate::str::contains(message));
+            .stderr(predicate::str::contains(message))
+            // A refused check-in may still have reported a red flag.
+            .stderr(predicate::str::contains(
+                "\nIn an emergency: Call your local emergency number",
+            ));
     }
 }
 

@@ -334,7 +334,10 @@ mod tests {
     #[test]
     fn a_product_with_an_unrecognised_ingredient_is_never_fine() {
         let waiting = headline("Aqua, Retinol, Zorblax", 30);
-        assert!(waiting.starts_with("WAIT: not now, and not before day 8"), "{waiting}");
+        assert!(
+            waiting.starts_with("WAIT: not now, and not before day 8"),
+            "{waiting}"
+        );
         assert!(!waiting.to_lowercase().contains("fine"), "{waiting}");
         assert!(waiting.contains("cannot be cleared: 1 ingredient was not recognised"));
         assert_eq!(
