@@ -150,7 +150,7 @@ pub(super) fn validate_course(
         }
         let course = SymptomCourse {
             symptom,
-            text: spec.text.trim().to_owned(),
+            text: c.readable(&spec.text)?,
             source: c.source(&spec.source)?,
             also: spec
                 .also

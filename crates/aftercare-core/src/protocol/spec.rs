@@ -96,8 +96,8 @@ pub struct NoticesSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TextSpec {
-    /// The text a person reads.
-    pub text: String,
+    /// The text a person reads (not empty).
+    pub text: Spanned<String>,
     /// A source id from `[sources]`.
     pub source: Spanned<String>,
     /// First hour the text applies (default 0).
@@ -142,8 +142,8 @@ pub struct PhaseSpec {
 pub struct StepSpec {
     /// Kind of step: cleanse, tone, serum, moisturise, oil, sunscreen.
     pub step: Spanned<String>,
-    /// What to do.
-    pub text: String,
+    /// What to do (not empty).
+    pub text: Spanned<String>,
     /// Source id.
     pub source: Spanned<String>,
     /// Restriction or category ids the step relies on (checked against the same day's avoid list).
@@ -330,8 +330,8 @@ pub struct ReintroductionSpec {
 pub struct CourseSpec {
     /// A CONTRACT §5 symptom id (`redness`, `swelling`, `pain`, `itching`, …).
     pub symptom: Spanned<String>,
-    /// What the usual course is, in one sentence a patient reads.
-    pub text: String,
+    /// What the usual course is, in one sentence a patient reads (not empty).
+    pub text: Spanned<String>,
     /// Source id.
     pub source: Spanned<String>,
     /// Further source ids.

@@ -104,10 +104,23 @@ impl<'a> ValidationContext<'a> {
         })
     }
 
+    /// What a person reads, trimmed; an empty text is refused (a clinic's file must not blank
+    /// out a notice such as the emergency guidance).
+    pub fn readable(&self, text: &Spanned<String>) -> Result<String, SpecError> {
+        let trimmed = text.get_ref().trim();
+        if trimmed.is_empty() {
+            return Err(self.error(
+                text.span(),
+                "the text is empty: every text a person reads must say something",
+            ));
+        }
+        Ok(trimmed.to_owned())
+    }
+
     /// A text with its source and window.
     pub fn text(&self, spec: &TextSpec) -> Result<Text, SpecError> {
         Ok(Text {
-            text: spec.text.trim().to_owned(),
+            text: self.readable(&spec.text)?,
             source: self.source(&spec.source)?,
             window: self.window(spec.from_hours.as_ref(), spec.until_hours.as_ref())?,
         })
@@ -680,7 +693,7 @@ fn validate_routine(
         }
         routine.push(RoutineStep {
             step,
-            text: spec.text.trim().to_owned(),
+            text: c.readable(&spec.text)?,
             source: c.source(&spec.source)?,
             uses: spec.uses.iter().map(|u| u.get_ref().clone()).collect(),
             skin: spec.skin.clone(),
