@@ -312,6 +312,11 @@ pub async fn record(
 ) -> Result<(RecordedCheckIn, TriageResult), CheckInFailure> {
     let view = TreatmentView::of(treatment)?;
     let tz = view.treated_at.time_zone().clone();
+    // A check-in before the recorded treatment time (a time slip, an appointment recorded
+    // ahead) is judged as at the treatment: a red flag must still reach the clinic. Anything
+    // milder is refused below, as before.
+    let before_treatment = now < view.treated_at.timestamp();
+    let now = now.max(view.treated_at.timestamp());
     let earlier = state
         .store()
         .list_check_ins(&treatment.clinic_id, &treatment.id)
@@ -355,6 +360,11 @@ pub async fn record(
         .id()
         .parse()
         .map_err(|e| AppError::internal(anyhow::anyhow!("triage level: {e}")))?;
+    if before_treatment && !level.raises_alert() {
+        let mut errors = FieldErrors::default();
+        errors.add("symptoms", BEFORE_TREATMENT);
+        return Err(CheckInFailure::Input(errors));
+    }
     let new = NewCheckIn {
         clinic_id: treatment.clinic_id.clone(),
         treatment_id: treatment.id.clone(),
@@ -410,6 +420,9 @@ async fn alert_mail(
         .map_err(|e| AppError::internal(anyhow::anyhow!("alert e-mail: {e}")))
 }
 
+/// The refusal of a check-in before the recorded treatment time that raises no alert.
+const BEFORE_TREATMENT: &str = "Your treatment has not taken place yet: check in after it.";
+
 /// The core's refusal, against the form field it is about.
 fn form_errors(error: &CheckInError) -> FieldErrors {
     let mut errors = FieldErrors::default();
@@ -424,9 +437,7 @@ fn form_errors(error: &CheckInError) -> FieldErrors {
         _ => "symptoms",
     };
     let message = match error {
-        CheckInError::BeforeTreatment { .. } => {
-            "Your treatment has not taken place yet: check in after it.".to_owned()
-        }
+        CheckInError::BeforeTreatment { .. } => BEFORE_TREATMENT.to_owned(),
         CheckInError::TemperatureOutOfRange { .. } => {
             "That temperature is not possible: give it in °C, between 30 and 45.".to_owned()
         }

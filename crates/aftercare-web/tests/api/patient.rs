@@ -216,10 +216,16 @@ async fn an_impossible_check_in_is_sent_back_and_nothing_is_stored() {
 #[tokio::test]
 async fn before_the_treatment_the_plan_says_when_it_starts() {
     let app = spawn_app().await;
-    let link = app
-        .clinic_with_patient("Early", &[("treated_date", "2026-11-30")])
-        .await
-        .2;
+    let clinic = app
+        .create_clinic("Early Clinic", "admin@early.example")
+        .await;
+    let client = app.signed_in(&clinic.admin_email).await;
+    let (id, link) = app
+        .create_treatment_with(
+            &client,
+            &[("patient_label", "Early"), ("treated_date", "2026-11-30")],
+        )
+        .await;
 
     let (status, page) = app.page(&browser(), &link).await;
 
@@ -238,6 +244,32 @@ async fn before_the_treatment_the_plan_says_when_it_starts() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text_of(&page, ".error-summary").contains("not taken place yet"));
+    assert!(
+        app.store
+            .list_check_ins(&clinic.id, &id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A red flag before the recorded time (a time slip) still reaches the clinic: judged as
+    // at the treatment, stored with its alert.
+    let result = app
+        .check_in(
+            &link,
+            &[("symptoms", "difficulty_breathing"), ("discharge", "none")],
+        )
+        .await;
+    let (_, page) = app.page(&browser(), &result).await;
+    assert!(
+        text_of(&page, "h1").contains("Emergency"),
+        "{}",
+        text_of(&page, "h1")
+    );
+    let stored = app.store.list_check_ins(&clinic.id, &id).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let alerts = app.store.list_open_alerts(&clinic.id).await.unwrap();
+    assert_eq!(alerts.len(), 1, "the clinic is alerted");
 }
 
 #[tokio::test]
