@@ -8,7 +8,7 @@ use aftercare_core::{
     instant::{parse_instant, parse_time_zone},
     profile::{Area, Fitzpatrick, Profile, SkinType},
 };
-use aftercare_store::{NewUser, Role, Store};
+use aftercare_store::{CheckInRow, NewUser, Role, Store};
 use aftercare_web::{
     Application, Clock, Settings,
     admin::{AdminRequest, create_admin},
@@ -332,6 +332,14 @@ impl TestApp {
             .expect("treatment id on the page")
             .to_owned();
         (id, path)
+    }
+
+    /// The check-ins stored for a treatment.
+    pub async fn stored_check_ins(&self, clinic_id: &str, treatment_id: &str) -> Vec<CheckInRow> {
+        self.store
+            .list_check_ins(clinic_id, treatment_id)
+            .await
+            .expect("list check-ins")
     }
 
     /// Sends a check-in through the patient form; returns the result page's path.

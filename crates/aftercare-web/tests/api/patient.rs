@@ -204,13 +204,7 @@ async fn an_impossible_check_in_is_sent_back_and_nothing_is_stored() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
         assert!(!texts_of(&page, ".error-summary li").is_empty(), "{form:?}");
     }
-    assert!(
-        app.store
-            .list_check_ins(&clinic.id, &id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.stored_check_ins(&clinic.id, &id).await.is_empty());
 }
 
 #[tokio::test]
@@ -244,13 +238,7 @@ async fn before_the_treatment_the_plan_says_when_it_starts() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text_of(&page, ".error-summary").contains("not taken place yet"));
-    assert!(
-        app.store
-            .list_check_ins(&clinic.id, &id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.stored_check_ins(&clinic.id, &id).await.is_empty());
 
     // A red flag before the recorded time (a time slip) still reaches the clinic: judged as
     // at the treatment, stored with its alert.
@@ -266,8 +254,7 @@ async fn before_the_treatment_the_plan_says_when_it_starts() {
         "{}",
         text_of(&page, "h1")
     );
-    let stored = app.store.list_check_ins(&clinic.id, &id).await.unwrap();
-    assert_eq!(stored.len(), 1);
+    assert_eq!(app.stored_check_ins(&clinic.id, &id).await.len(), 1);
     let alerts = app.store.list_open_alerts(&clinic.id).await.unwrap();
     assert_eq!(alerts.len(), 1, "the clinic is alerted");
 }
