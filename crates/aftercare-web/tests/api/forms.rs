@@ -1,11 +1,13 @@
 //! Form bodies the browser would never send, through the real stack: a single-valued field sent
 //! twice is 422 naming it (the first copy must not win: it could turn a red flag into
 //! "expected"), bytes that are not UTF-8 (raw or percent-encoded) are 400 instead of being
-//! stored as U+FFFD. Each refusal leaves the store as it was.
+//! stored as U+FFFD, and a blank time zone is refused instead of becoming UTC. Each refusal
+//! leaves the store as it was.
 
 use reqwest::StatusCode;
+use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, browser, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, browser, spawn_app, spawn_app_with};
 
 /// POSTs `body` as an urlencoded form with `client`: status and body text.
 async fn post_raw(
@@ -194,6 +196,87 @@ async fn a_form_that_is_not_utf8_is_refused_and_nothing_is_stored() {
             .list_shelf_products(&clinic.id, &id)
             .await
             .expect("shelf")
+            .is_empty(),
+        "nothing was stored"
+    );
+}
+
+#[tokio::test]
+async fn a_blank_time_zone_is_refused_by_the_form_and_the_api_never_read_as_utc() {
+    let app = spawn_app_with(|settings| {
+        settings.clinic.default_time_zone = "Europe/Berlin".into();
+    })
+    .await;
+    let clinic = app.create_clinic("Zone Clinic", "admin@zone.example").await;
+    let client = app.signed_in(&clinic.admin_email).await;
+
+    // The form starts with the clinic's default zone, so a blank one was cleared on purpose.
+    let (status, page) = app.page(&client, "/clinic/treatments/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        page.select(&crate::helpers::selector("input#time_zone"))
+            .next()
+            .and_then(|input| input.value().attr("value")),
+        Some("Europe/Berlin")
+    );
+    for zone in ["", "   "] {
+        let (status, _, page) = app
+            .post_form(
+                &client,
+                "/clinic/treatments",
+                &[
+                    ("patient_label", "Z. Z."),
+                    ("treated_date", "2026-11-25"),
+                    ("treated_time", "15:00"),
+                    ("time_zone", zone),
+                    ("areas", "face"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{zone:?}");
+        assert!(
+            crate::helpers::text_of(&page, "#time_zone-error").contains("time zone"),
+            "a field error on the time zone: {}",
+            page.html()
+        );
+    }
+
+    let session: Value = browser()
+        .post(app.at("/api/v1/sessions"))
+        .json(&json!({"email": clinic.admin_email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("session");
+    let token = session["token"].as_str().expect("token").to_owned();
+    for zone in ["", "  "] {
+        let response = browser()
+            .post(app.at("/api/v1/treatments"))
+            .bearer_auth(&token)
+            .json(&json!({
+                "patient_label": "X",
+                "treated_at": "2026-11-25 15:00",
+                "time_zone": zone
+            }))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{zone:?}"
+        );
+        let error: Value = response.json().await.expect("JSON error");
+        let message = error["error"]["message"].as_str().expect("message");
+        assert!(message.contains("`time_zone`"), "{message}");
+    }
+    assert!(
+        app.store
+            .list_treatments(&clinic.id)
+            .await
+            .expect("treatments")
             .is_empty(),
         "nothing was stored"
     );
