@@ -510,12 +510,14 @@ mod tests {
     fn the_form_reads_numbers_with_commas_and_refuses_words() {
         let form = FormData::parse(
             b"symptoms=redness&rating_redness=4&temperature_c=37%2C5&discharge=none",
-        );
+        )
+        .expect("UTF-8");
         let (_, parts) = read_form(&form);
         let parts = parts.unwrap();
         assert_eq!(parts.temperature_c, Some(37.5));
         assert_eq!(parts.ratings.get("redness"), Some(&4.0));
-        let form = FormData::parse(b"symptoms=sneezing&temperature_c=hot&discharge=purple");
+        let form = FormData::parse(b"symptoms=sneezing&temperature_c=hot&discharge=purple")
+            .expect("UTF-8");
         let errors = read_form(&form).1.unwrap_err();
         for field in ["symptoms", "temperature_c", "discharge"] {
             assert!(errors.get(field).is_some(), "{field}");

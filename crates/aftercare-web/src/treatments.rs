@@ -23,6 +23,9 @@ use crate::{
     views::FieldErrors,
 };
 
+/// What a blank time zone on the form is told.
+pub const MISSING_TIME_ZONE: &str =
+    "Enter the patient's time zone, an IANA name such as Europe/Berlin.";
 /// The longest patient label.
 pub const MAX_LABEL_CHARS: usize = 100;
 /// The longest practitioner's note.
@@ -102,15 +105,18 @@ pub fn parse_treatment(
             .map_err(|m| errors.add("patient_email", m))
             .ok()
     };
-    let time_zone = match parse_time_zone(if fields.time_zone.trim().is_empty() {
-        "UTC"
+    // Required: the form starts with the clinic's default zone, and the API field is
+    // required, so a blank zone is a mistake, never a silent UTC.
+    let time_zone = if fields.time_zone.trim().is_empty() {
+        errors.add("time_zone", MISSING_TIME_ZONE);
+        None
     } else {
-        &fields.time_zone
-    }) {
-        Ok(tz) => Some(tz),
-        Err(error) => {
-            errors.add("time_zone", sentence(&error.to_string()));
-            None
+        match parse_time_zone(&fields.time_zone) {
+            Ok(tz) => Some(tz),
+            Err(error) => {
+                errors.add("time_zone", sentence(&error.to_string()));
+                None
+            }
         }
     };
     let treated_at = match (&time_zone, fields.treated_at.trim()) {

@@ -239,8 +239,8 @@ pub struct TreatmentRequest {
     /// RFC 3339, or `YYYY-MM-DD HH:MM` in `time_zone`.
     #[schema(example = "2026-11-26 15:00")]
     pub treated_at: String,
-    /// IANA time zone.
-    #[schema(example = "Europe/Berlin")]
+    /// IANA time zone (required, not blank).
+    #[schema(example = "Europe/Berlin", min_length = 1)]
     pub time_zone: String,
     /// Skin type ids.
     #[serde(default)]
@@ -314,6 +314,13 @@ pub async fn create_treatment(
     ApiUser(user): ApiUser,
     ApiJson(request): ApiJson<TreatmentRequest>,
 ) -> Result<(StatusCode, Json<CreatedTreatmentResponse>), ApiError> {
+    if request.time_zone.trim().is_empty() {
+        return Err(ApiError(AppError::Invalid(
+            "The field `time_zone` is empty: give the patient's IANA time zone, such as \
+             Europe/Berlin."
+                .into(),
+        )));
+    }
     let fields = TreatmentFields {
         patient_label: request.patient_label,
         patient_email: request.patient_email.unwrap_or_default(),

@@ -248,6 +248,11 @@ async fn upload_protocol(
     let mut upload = None;
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("file") {
+            if upload.is_some() {
+                return Err(AppError::Invalid(
+                    "The field `file` was sent more than once; upload one protocol file.".into(),
+                ));
+            }
             let name = field.file_name().unwrap_or("protocol.toml").to_owned();
             let bytes = field.bytes().await.map_err(multipart_error)?;
             upload = Some((name, bytes));

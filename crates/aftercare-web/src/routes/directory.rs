@@ -211,7 +211,7 @@ async fn search_page(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let gazetteer = Gazetteer::embedded();
-    let form = FormData::parse(raw.unwrap_or_default().as_bytes());
+    let form = FormData::parse(raw.unwrap_or_default().as_bytes())?;
     let unit = match (form.text("unit"), form.text("radius_mi")) {
         (Some("mi"), _) | (None, Some(_)) => "mi",
         _ => "km",

@@ -6,6 +6,8 @@
 //! - `patient`: Today, the plan, check-ins, the product checker, the FAQ;
 //! - `api`: the JSON API and its OpenAPI document;
 //! - `directory`: Find a Practitioner: profiles, approval, the public page and API;
+//! - `forms`: form bodies no browser sends: a field sent twice, bytes that are not UTF-8, a
+//!   blank time zone; each refused with nothing stored;
 //! - `instances`: two app instances on one PostgreSQL share sessions and deliver each alert
 //!   e-mail once;
 //! - `mail`: alert e-mails through a real SMTP server (PyPI `aiosmtpd`), the outbox's retries
@@ -21,6 +23,7 @@ mod catalog;
 mod chart;
 mod clinic;
 mod directory;
+mod forms;
 mod helpers;
 mod instances;
 mod mail;
