@@ -76,11 +76,7 @@ async fn a_check_in_answer_sent_twice_is_refused_and_nothing_is_stored() {
         );
     }
     assert!(
-        app.store
-            .list_check_ins(&clinic.id, &id)
-            .await
-            .expect("check-ins")
-            .is_empty(),
+        app.stored_check_ins(&clinic.id, &id).await.is_empty(),
         "nothing was stored"
     );
 
@@ -94,12 +90,7 @@ async fn a_check_in_answer_sent_twice_is_refused_and_nothing_is_stored() {
         ],
     )
     .await;
-    let stored = app
-        .store
-        .list_check_ins(&clinic.id, &id)
-        .await
-        .expect("check-ins");
-    assert_eq!(stored.len(), 1);
+    assert_eq!(app.stored_check_ins(&clinic.id, &id).await.len(), 1);
 }
 
 #[tokio::test]
@@ -118,13 +109,7 @@ async fn a_treatment_or_shelf_field_sent_twice_is_refused_and_nothing_is_stored(
         page.contains("`time_zone` was sent more than once"),
         "{page}"
     );
-    assert!(
-        app.store
-            .list_treatments(&clinic.id)
-            .await
-            .expect("treatments")
-            .is_empty()
-    );
+    assert!(app.stored_treatments(&clinic.id).await.is_empty());
 
     let (id, link) = app.create_treatment(&client, "S. T.").await;
     let (status, page) = post_raw(
@@ -165,11 +150,7 @@ async fn a_form_that_is_not_utf8_is_refused_and_nothing_is_stored() {
         assert!(page.contains("not valid UTF-8"), "{page}");
     }
     assert!(
-        app.store
-            .list_treatments(&clinic.id)
-            .await
-            .expect("treatments")
-            .is_empty(),
+        app.stored_treatments(&clinic.id).await.is_empty(),
         "nothing was stored"
     );
     // A real U+FFFD, percent-encoded, is text like any other.
@@ -273,11 +254,7 @@ async fn a_blank_time_zone_is_refused_by_the_form_and_the_api_never_read_as_utc(
         assert!(message.contains("`time_zone`"), "{message}");
     }
     assert!(
-        app.store
-            .list_treatments(&clinic.id)
-            .await
-            .expect("treatments")
-            .is_empty(),
+        app.stored_treatments(&clinic.id).await.is_empty(),
         "nothing was stored"
     );
 }

@@ -8,7 +8,7 @@ use aftercare_core::{
     instant::{parse_instant, parse_time_zone},
     profile::{Area, Fitzpatrick, Profile, SkinType},
 };
-use aftercare_store::{CheckInRow, NewUser, Role, Store};
+use aftercare_store::{CheckInRow, NewUser, Role, Store, TreatmentSummary};
 use aftercare_web::{
     Application, Clock, Settings,
     admin::{AdminRequest, create_admin},
@@ -332,6 +332,14 @@ impl TestApp {
             .expect("treatment id on the page")
             .to_owned();
         (id, path)
+    }
+
+    /// The treatments stored for a clinic.
+    pub async fn stored_treatments(&self, clinic_id: &str) -> Vec<TreatmentSummary> {
+        self.store
+            .list_treatments(clinic_id)
+            .await
+            .expect("list treatments")
     }
 
     /// The check-ins stored for a treatment.
