@@ -8,6 +8,7 @@ use aftercare_core::{
     instant::{parse_instant, parse_time_zone},
     plan::{MAX_PLAN_DAYS, generate_plan},
     profile::{Area, Fitzpatrick, Profile, SkinType},
+    protocol::Protocol,
     triage::{CheckIn, CheckInSpec, PastCheckInSpec, TriageResult, triage_check_in},
 };
 use axum::{Json, extract::State};
@@ -257,10 +258,24 @@ pub struct TriageResponse {
     pub hours_since_treatment: u32,
     /// Recovery day.
     pub day: u32,
+    /// The protocol's emergency guidance, on every result whatever its level (an extension of
+    /// CONTRACT §5, as in `aftercare triage --format json`).
+    pub emergency: EmergencyResponse,
 }
 
-impl From<TriageResult> for TriageResponse {
-    fn from(result: TriageResult) -> Self {
+/// What to do in an emergency, with its source.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EmergencyResponse {
+    /// "Call your local emergency number now …".
+    pub text: String,
+    /// Where it comes from.
+    pub source: String,
+}
+
+impl TriageResponse {
+    /// The response for `result`, judged by `protocol`.
+    fn of(result: TriageResult, protocol: &Protocol) -> Self {
+        let emergency = &protocol.notices.emergency;
         TriageResponse {
             id: result.id,
             level: result.level.id().to_owned(),
@@ -278,6 +293,10 @@ impl From<TriageResult> for TriageResponse {
             advice: result.advice,
             hours_since_treatment: result.hours_since_treatment,
             day: result.day,
+            emergency: EmergencyResponse {
+                text: emergency.text.clone(),
+                source: emergency.source.citation.clone(),
+            },
         }
     }
 }
@@ -321,6 +340,7 @@ pub async fn triage(
             .collect(),
     };
     let check_in = CheckIn::try_from(spec).map_err(|e| AppError::Invalid(e.to_string()))?;
-    let result = triage_check_in(&protocols::builtin().triage, &check_in);
-    Ok(Json(result.into()))
+    let protocol = protocols::builtin();
+    let result = triage_check_in(&protocol.triage, &check_in);
+    Ok(Json(TriageResponse::of(result, &protocol)))
 }

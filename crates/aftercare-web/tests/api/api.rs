@@ -114,6 +114,14 @@ async fn the_triage_endpoint_follows_contract_section_5() {
     assert_eq!(result["id"], "c01");
     assert_eq!(result["level"], "expected");
     assert!(!result["advice"].as_array().unwrap().is_empty());
+    // Even an "expected" result carries the emergency guidance and its source.
+    assert!(
+        result["emergency"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("emergency number")
+    );
+    assert!(result["emergency"]["source"].is_string());
 
     let fever: Value = client
         .post(app.at("/api/v1/triage"))
