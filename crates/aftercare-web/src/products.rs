@@ -134,6 +134,7 @@ pub async fn check(
     let time = CheckTime::between(treated_at.clone(), now).unwrap_or(CheckTime {
         hours: Some(Hours::ZERO),
         treated_at: Some(treated_at),
+        at: None,
     });
     let result = if errors.is_empty() {
         let about = Product {

@@ -108,6 +108,23 @@ fn a_treatment_time_gives_usable_from_as_an_instant() {
         .stdout(predicate::str::contains(
             "Checked for 52 hours after treatment (day 3, Sat 28 Nov, 19:00)",
         ));
+    // The moment of use is shown as given, not rounded down to the whole hour.
+    aftercare()
+        .args([
+            "check",
+            "--treated-at",
+            "2026-11-26T15:00:00+01:00",
+            "--at",
+            "2026-11-28T19:45:00+01:00",
+            "--tz",
+            "Europe/Berlin",
+            SERUM,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Checked for 52 hours after treatment (day 3, Sat 28 Nov, 19:45)",
+        ));
 }
 
 #[test]

@@ -129,6 +129,8 @@ pub struct CheckTime {
     pub hours: Option<Hours>,
     /// The treatment instant, when known: `usable_from` is then shown as a local instant.
     pub treated_at: Option<ZonedDateTime>,
+    /// The moment of use, when given as an instant: shown as given (`hours` is rounded down).
+    pub at: Option<Timestamp>,
 }
 
 impl CheckTime {
@@ -136,6 +138,7 @@ impl CheckTime {
     pub const WHOLE_RECOVERY: CheckTime = CheckTime {
         hours: None,
         treated_at: None,
+        at: None,
     };
 
     /// A number of hours after treatment.
@@ -143,6 +146,7 @@ impl CheckTime {
         CheckTime {
             hours: Some(hours),
             treated_at: None,
+            at: None,
         }
     }
 
@@ -164,6 +168,7 @@ impl CheckTime {
         Ok(CheckTime {
             hours: Some(Hours(hours)),
             treated_at: Some(treated_at),
+            at: Some(at),
         })
     }
 }
@@ -386,6 +391,8 @@ pub struct ProductCheck<'a> {
     pub time_given: bool,
     /// The treatment instant, when known.
     pub treated_at: Option<ZonedDateTime>,
+    /// The moment of use, when given as an instant.
+    pub checked_at: Option<Timestamp>,
     /// The verdict.
     pub verdict: Verdict,
     /// When everything that waits has ended; `None` when nothing waits.
@@ -597,6 +604,7 @@ impl<'p> Checker<'p> {
             hours,
             time_given: time.hours.is_some(),
             treated_at: time.treated_at.clone(),
+            checked_at: time.at,
             verdict: Verdict::Ok,
             usable_from_hours: None,
             better_from_hours: None,

@@ -160,7 +160,14 @@ fn context_line(check: &ProductCheck<'_>) -> String {
             plural(check.hours.0 as usize, "hour", "hours"),
             check.hours.day()
         );
-        if let Some(at) = check.instant(check.hours) {
+        // The moment as given (`hours` is rounded down to the hour).
+        let at = match (check.checked_at, &check.treated_at) {
+            (Some(at), Some(treated_at)) => {
+                Some(at.to_zoned_datetime(treated_at.time_zone().clone()))
+            }
+            _ => check.instant(check.hours),
+        };
+        if let Some(at) = at {
             let _ = write!(time, ", {}", format_local(&at));
         }
         time.push(')');
