@@ -20,7 +20,14 @@ pub enum InstantError {
         "'{0}' has no UTC offset: add a time zone (--tz Europe/Berlin) or write it as RFC 3339"
     )]
     NeedsTimeZone(String),
+    /// A year no treatment or check-in can have (a typo such as 2062 is still accepted).
+    #[error("'{0}' is outside the years {first} to {last}", first = YEARS.start(), last = YEARS.end())]
+    OutOfRange(String),
 }
+
+/// The years an instant may fall in: wide enough for any record, narrow enough to catch
+/// nonsense such as the year 9999 or 2400.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1900..=2200;
 
 /// Looks up an IANA time zone in the bundled database.
 pub fn parse_time_zone(name: &str) -> Result<TimeZone, InstantError> {
@@ -33,21 +40,40 @@ pub fn parse_time_zone(name: &str) -> Result<TimeZone, InstantError> {
 /// fixed offset. A local time that does not exist (a DST gap) moves forward, as calendars do.
 pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime, InstantError> {
     let text = text.trim();
-    if let Ok(ts) = text.parse::<Timestamp>() {
+    let offset = offset_suffix(text);
+    // RFC 3339 offsets go up to ±23:59 (jiff reads up to ±25:59).
+    if offset
+        .as_deref()
+        .filter(|o| o.starts_with(['+', '-']))
+        .and_then(|o| o.get(1..3))
+        .is_some_and(|hours| hours > "23")
+    {
+        return Err(InstantError::Malformed(text.to_owned()));
+    }
+    let zoned = if let Ok(ts) = text.parse::<Timestamp>() {
         let zone = match tz {
             Some(tz) => tz.clone(),
             None => fixed_offset_of(text).unwrap_or(TimeZone::UTC),
         };
-        return Ok(ts.to_zoned_datetime(zone));
+        ts.to_zoned_datetime(zone)
+    } else {
+        let local = text.replacen(' ', "T", 1);
+        let civil: DateTime = local
+            .parse()
+            .map_err(|_| InstantError::Malformed(text.to_owned()))?;
+        if offset.is_some() {
+            // A date and time with an offset that is no timestamp: beyond the range of times.
+            return Err(InstantError::OutOfRange(text.to_owned()));
+        }
+        let tz = tz.ok_or_else(|| InstantError::NeedsTimeZone(text.to_owned()))?;
+        civil
+            .to_zoned_datetime(tz.clone())
+            .map_err(|_| InstantError::Malformed(text.to_owned()))?
+    };
+    if !YEARS.contains(&zoned.year()) {
+        return Err(InstantError::OutOfRange(text.to_owned()));
     }
-    let local = text.replacen(' ', "T", 1);
-    let civil: DateTime = local
-        .parse()
-        .map_err(|_| InstantError::Malformed(text.to_owned()))?;
-    let tz = tz.ok_or_else(|| InstantError::NeedsTimeZone(text.to_owned()))?;
-    civil
-        .to_zoned_datetime(tz.clone())
-        .map_err(|_| InstantError::Malformed(text.to_owned()))
+    Ok(zoned)
 }
 
 /// The fixed offset written in an RFC 3339 string, so that output keeps the user's offset.
@@ -101,6 +127,30 @@ mod tests {
         let at = parse_instant("2026-11-26 15:00", Some(&berlin)).unwrap();
         assert_eq!(format_rfc3339(&at), "2026-11-26T15:00:00+01:00");
         assert_eq!(format_local(&at), "Thu 26 Nov, 15:00");
+    }
+
+    #[test]
+    fn years_outside_the_range_and_offsets_beyond_23_hours_are_refused() {
+        for text in [
+            "9999-12-31T23:00:00+00:00",
+            "2400-01-01T00:00:00+00:00",
+            "1899-12-31T12:00:00Z",
+        ] {
+            let error = parse_instant(text, None).unwrap_err();
+            assert_eq!(error, InstantError::OutOfRange(text.to_owned()));
+            assert!(error.to_string().contains("outside the years 1900 to 2200"));
+        }
+        let berlin = parse_time_zone("Europe/Berlin").unwrap();
+        assert!(matches!(
+            parse_instant("2400-01-01 10:00", Some(&berlin)),
+            Err(InstantError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_instant("2026-11-20T15:00:00+25:00", None),
+            Err(InstantError::Malformed(_))
+        ));
+        assert!(parse_instant("2026-11-20T15:00:00+23:00", None).is_ok());
+        assert!(parse_instant("2200-12-31T23:00:00Z", None).is_ok());
     }
 
     #[test]
