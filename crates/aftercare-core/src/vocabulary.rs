@@ -38,6 +38,27 @@ macro_rules! vocabulary {
     };
 }
 
+/// Reads `text` (trimmed) as an id of `T`, where `aliases` maps other accepted spellings
+/// (`("moisturiser", "moisturizer")`) to ids, compared ignoring ASCII case. An unknown id's
+/// error names the text as given.
+///
+/// # Errors
+/// [`UnknownId`] when `text` is neither an id nor an alias.
+pub fn parse_with_aliases<T>(text: &str, aliases: &[(&str, &str)]) -> Result<T, UnknownId>
+where
+    T: std::str::FromStr<Err = UnknownId>,
+{
+    let trimmed = text.trim();
+    let id = aliases
+        .iter()
+        .find(|(alias, _)| trimmed.eq_ignore_ascii_case(alias))
+        .map_or(trimmed, |(_, id)| *id);
+    id.parse().map_err(|mut error: UnknownId| {
+        error.given = text.to_owned();
+        error
+    })
+}
+
 /// An id that is not part of a vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} '{given}' (expected one of: {allowed})")]

@@ -122,8 +122,7 @@ pub async fn check(
     let product_type = if type_id.is_empty() {
         None
     } else {
-        type_id
-            .parse::<ProductType>()
+        ProductType::parse_id(&type_id)
             .map_err(|e| errors.add("type", sentence(&e.to_string())))
             .ok()
     };
@@ -295,10 +294,7 @@ pub async fn check_api(
     let product_type = request
         .product_type
         .as_deref()
-        .map(|t| {
-            t.parse::<ProductType>()
-                .map_err(|e| AppError::Invalid(format!("type: {e}")))
-        })
+        .map(|t| ProductType::parse_id(t).map_err(|e| AppError::Invalid(format!("type: {e}"))))
         .transpose()?;
     let protocol = protocols::builtin();
     let profile = Profile {

@@ -123,7 +123,7 @@ pub fn run(args: CheckArgs, clock: &dyn Clock) -> anyhow::Result<()> {
     let product_type = args
         .product_type
         .as_deref()
-        .map(str::parse::<ProductType>)
+        .map(ProductType::parse_id)
         .transpose()
         .map_err(|e| bad_input(format!("--type: {e}")))?;
     let time = check_time(&args, clock)?;
@@ -354,7 +354,7 @@ fn check_line(
     };
     let mut warnings = Vec::new();
     let product_type = match entry.product_type.as_deref() {
-        Some(t) => match t.parse::<ProductType>() {
+        Some(t) => match ProductType::parse_id(t) {
             Ok(t) => Some(t),
             Err(e) => {
                 warnings.push(format!(

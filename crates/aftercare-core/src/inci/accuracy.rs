@@ -175,7 +175,7 @@ pub fn evaluate(
             product_type: product
                 .product_type
                 .as_deref()
-                .and_then(|t| t.parse::<ProductType>().ok()),
+                .and_then(|t| ProductType::parse_id(t).ok()),
             name: product.name.as_deref(),
         };
         let check = checker

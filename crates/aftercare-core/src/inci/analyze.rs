@@ -80,6 +80,13 @@ vocabulary! {
     }
 }
 
+impl ProductType {
+    /// Reads a type id, accepting the British spelling `moisturiser` (the shelf's id).
+    pub fn parse_id(text: &str) -> Result<ProductType, crate::vocabulary::UnknownId> {
+        crate::vocabulary::parse_with_aliases(text, &[("moisturiser", "moisturizer")])
+    }
+}
+
 /// Words in a product's name that make it a scrub, polish or exfoliating powder.
 const SCRUB_NAME_WORDS: &[&str] = &["SCRUB", "POLISH", "EXFOLIAT", "MICRODERM"];
 

@@ -71,18 +71,13 @@ vocabulary! {
 }
 
 impl ShelfProductType {
-    /// Reads a type id, accepting the US spelling `moisturizer`.
+    /// Reads a type id, accepting the US spelling `moisturizer` and `scrub` (an exfoliant), as
+    /// the checker's [`ProductType`] does the other way round.
     pub fn parse_id(text: &str) -> Result<ShelfProductType, crate::vocabulary::UnknownId> {
-        let trimmed = text.trim();
-        if trimmed.eq_ignore_ascii_case("moisturizer") {
-            return Ok(ShelfProductType::Moisturiser);
-        }
-        trimmed
-            .parse()
-            .map_err(|mut e: crate::vocabulary::UnknownId| {
-                e.given = text.to_owned();
-                e
-            })
+        crate::vocabulary::parse_with_aliases(
+            text,
+            &[("moisturizer", "moisturiser"), ("scrub", "exfoliant")],
+        )
     }
 
     /// The routine step it fills, in application order (thinnest to thickest, sunscreen last:

@@ -483,3 +483,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn both_type_vocabularies_take_both_spellings_and_scrub() {
+    use crate::inci::ProductType;
+    for text in ["moisturiser", "Moisturizer", " moisturizer "] {
+        assert_eq!(
+            ShelfProductType::parse_id(text),
+            Ok(ShelfProductType::Moisturiser)
+        );
+        assert_eq!(ProductType::parse_id(text), Ok(ProductType::Moisturizer));
+    }
+    assert_eq!(
+        ShelfProductType::parse_id("scrub"),
+        Ok(ShelfProductType::Exfoliant)
+    );
+    assert_eq!(ProductType::parse_id("scrub"), Ok(ProductType::Scrub));
+    let unknown = ProductType::parse_id("lotion ").unwrap_err();
+    assert_eq!(unknown.given, "lotion ");
+    assert!(unknown.to_string().contains("moisturizer"));
+}
