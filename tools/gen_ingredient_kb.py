@@ -65,7 +65,7 @@ DEFAULT_COSING = REPO.parent / "shared" / "data" / "cosing_ingredients.csv.gz"
 CATEGORIES = [
     "retinoid", "aha", "bha", "pha", "vitamin_c", "benzoyl_peroxide", "hydroquinone",
     "azelaic_acid", "fragrance", "fragrance_allergen", "essential_oil", "drying_alcohol",
-    "physical_exfoliant", "chemical_uv_filter", "hyaluronic_acid", "peptide",
+    "physical_exfoliant", "chemical_uv_filter", "sulfate_surfactant", "hyaluronic_acid", "peptide",
     "copper_peptide", "growth_factor", "aloe", "vitamin_e", "mineral_uv_filter",
     "ceramide", "panthenol", "niacinamide", "centella", "comedogenic",
 ]

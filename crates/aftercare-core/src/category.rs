@@ -32,6 +32,10 @@ vocabulary! {
         PhysicalExfoliant = "physical_exfoliant",
         /// An organic UV filter. Irritant.
         ChemicalUvFilter = "chemical_uv_filter",
+        /// A sulfate surfactant (sodium lauryl / laureth sulfate …), the foaming agent of
+        /// cleansers that are not "sulfate-free". Irritant. Not in the labelled sample's
+        /// vocabulary.
+        SulfateSurfactant = "sulfate_surfactant",
         /// Hyaluronic acid and its salts. Helpful.
         HyaluronicAcid = "hyaluronic_acid",
         /// A synthetic cosmetic peptide. Helpful after the first days.
@@ -81,7 +85,7 @@ impl Category {
             Retinoid | Aha | Bha | Pha | VitaminC | BenzoylPeroxide | Hydroquinone
             | AzelaicAcid => CategoryGroup::Paused,
             Fragrance | FragranceAllergen | EssentialOil | DryingAlcohol | PhysicalExfoliant
-            | ChemicalUvFilter => CategoryGroup::Irritant,
+            | ChemicalUvFilter | SulfateSurfactant => CategoryGroup::Irritant,
             HyaluronicAcid | Peptide | CopperPeptide | GrowthFactor | Aloe | VitaminE
             | MineralUvFilter | Ceramide | Panthenol | Niacinamide | Centella => {
                 CategoryGroup::Helpful

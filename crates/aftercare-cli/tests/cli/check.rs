@@ -128,6 +128,27 @@ fn a_treatment_time_gives_usable_from_as_an_instant() {
 }
 
 #[test]
+fn a_sulfate_cleanser_waits_for_week_two_and_a_sulfate_free_one_does_not() {
+    // The guide: "Look for a pH-balanced, sulfate-free formula".
+    let foaming = "Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine, Glycerin";
+    let value = check_json(&["--hours", "50", "--type", "cleanser", foaming]);
+    assert_eq!(value["verdict"], "wait");
+    assert_eq!(value["usable_from_hours"], 168);
+    let sles = ingredient(&value, "Sodium Laureth Sulfate");
+    assert_eq!(sles["categories"][0], "sulfate_surfactant");
+    assert!(
+        sles["source"]
+            .as_str()
+            .unwrap()
+            .contains("Gentle, pH-Balanced Cleanser")
+    );
+    let gentle = "Aqua, Sodium Cocoyl Isethionate, Disodium Laureth Sulfosuccinate, Glycerin";
+    let value = check_json(&["--hours", "50", "--type", "cleanser", gentle]);
+    assert_eq!(value["verdict"], "ok");
+    assert_eq!(check_json(&["--hours", "168", foaming])["verdict"], "ok");
+}
+
+#[test]
 fn the_text_answer_starts_with_the_verdict_and_ends_with_the_reminder() {
     let assert = aftercare()
         .args(["check", "--day", "3", "--skin", "oily", "--type", "serum"])

@@ -154,6 +154,16 @@ impl AccuracyReport {
     }
 }
 
+/// Categories beyond the vocabulary the sample was labelled with (`shared/eval/README.md`):
+/// a product without their label was not judged for them, so what the checker finds is counted
+/// (`predicted`) but is neither right nor wrong, and they have no precision or recall.
+pub const NOT_LABELLED: &[Category] = &[Category::SulfateSurfactant];
+
+/// Whether the labelled sample was labelled for `category` (see [`NOT_LABELLED`]).
+pub fn is_labelled(category: Category) -> bool {
+    !NOT_LABELLED.contains(&category)
+}
+
 /// The label's category: a category id, or `comedogenic_high`.
 fn label_category(label: &str) -> Option<Category> {
     match label {
@@ -262,6 +272,9 @@ fn score_product(
         for category in ingredient.categories.iter() {
             let score = report.scores.entry(category).or_default();
             score.predicted += 1;
+            if !is_labelled(category) {
+                continue;
+            }
             if confirmed[index].contains(&category) {
                 score.correct += 1;
             } else {
@@ -327,6 +340,20 @@ impl fmt::Display for AccuracyReport {
                     CategoryGroup::SkinTypeFlag => "skin-type flag",
                 };
                 writeln!(f, "-- {title}")?;
+            }
+            if !is_labelled(*category) {
+                writeln!(
+                    f,
+                    "{:<20} {:>8} {:>6} {:>9} {:>8} {:>9} {:>7}",
+                    category.id(),
+                    "-",
+                    "-",
+                    score.predicted,
+                    "-",
+                    "not",
+                    "labelled"
+                )?;
+                continue;
             }
             writeln!(
                 f,

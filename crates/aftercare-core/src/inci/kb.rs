@@ -1781,6 +1781,45 @@ mod tests {
     }
 
     #[test]
+    fn sulfate_surfactants_and_the_surfactants_that_are_not() {
+        for name in [
+            "Sodium Lauryl Sulfate",
+            "SLS",
+            "Sodium Laureth Sulfate",
+            "Ammonium Lauryl Sulfate",
+            "Sodium Coco-Sulfate",
+            "TEA-Lauryl Sulfate",
+            // Through the rule: CosIng names the curated list does not.
+            "Sodium Laureth-5 Sulfate",
+            "Ammonium C12-15 Pareth Sulfate",
+            "MIPA-Laureth Sulfate",
+        ] {
+            assert!(get(name).has(Category::SulfateSurfactant), "{name}");
+        }
+        for name in [
+            "Sodium Lauryl Sulfoacetate",
+            "Disodium Laureth Sulfosuccinate",
+            "Sodium Cocoyl Isethionate",
+            "Sodium Lauroyl Sarcosinate",
+            "Sodium C14-16 Olefin Sulfonate",
+        ] {
+            let entry = get(name);
+            assert!(!entry.has(Category::SulfateSurfactant), "{name}");
+            assert!(
+                entry.exclusion(Category::SulfateSurfactant).is_some(),
+                "{name}"
+            );
+        }
+        for name in [
+            "Magnesium Sulfate",
+            "Sodium Cetearyl Sulfate",
+            "Cocamidopropyl Betaine",
+        ] {
+            assert!(!get(name).has(Category::SulfateSurfactant), "{name}");
+        }
+    }
+
+    #[test]
     fn peptides_copper_peptides_and_growth_factors_are_a_partition() {
         let partition = [
             Category::Peptide,

@@ -14,7 +14,7 @@ use aftercare_core::{
     category::{Category, CategoryGroup},
     inci::{
         Checker,
-        accuracy::{evaluate, read_labelled},
+        accuracy::{evaluate, is_labelled, read_labelled},
         kb::KnowledgeBase,
     },
     profile::Profile,
@@ -38,6 +38,7 @@ fn the_checker_meets_the_accuracy_thresholds_on_the_public_sample() {
     for category in Category::ALL.iter().copied().filter(|c| {
         matches!(c.group(), CategoryGroup::Paused | CategoryGroup::Irritant)
             && *c != Category::PhysicalExfoliant
+            && is_labelled(*c)
     }) {
         let score = report.score(category);
         if score.recall().is_some_and(|r| r < 1.0) {
