@@ -147,8 +147,16 @@ async fn invite(
         let page = team(&state, &admin, errors, typed, None, None).await?;
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
-    if state.store().find_user_by_email(&email).await?.is_some() {
-        errors.add("email", "This e-mail already has an account.");
+    // Only a member of this clinic is refused here: saying that an e-mail has an account at
+    // another clinic would tell one clinic about another's staff. An invitation to such an
+    // address is made as any other; accepting it says the account exists, to its owner only.
+    if state
+        .store()
+        .find_user_by_email(&email)
+        .await?
+        .is_some_and(|user| user.clinic_id == admin.0.clinic_id())
+    {
+        errors.add("email", "This e-mail is already in your team.");
         let page = team(&state, &admin, errors, typed, None, None).await?;
         return Ok(render_status(StatusCode::CONFLICT, &page));
     }

@@ -194,6 +194,30 @@ async fn an_admin_invites_a_practitioner_who_joins_once_and_is_not_an_admin() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "an invitation works once");
+
+    // A member of this team is refused; an account at another clinic is not revealed: the
+    // invitation is made as for anyone else.
+    let (status, _, page) = app
+        .post_form(
+            &admin,
+            "/clinic/invitations",
+            &[("email", "bob@team.example")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(text_of(&page, ".error-summary").contains("already in your team"));
+    let other = app
+        .create_clinic("Other Clinic", "olga@other.example")
+        .await;
+    let (status, _, page) = app
+        .post_form(
+            &admin,
+            "/clinic/invitations",
+            &[("email", &other.admin_email)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{}", page.html());
+    assert!(!page.html().contains("already"));
 }
 
 #[tokio::test]
