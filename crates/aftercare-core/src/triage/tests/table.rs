@@ -291,6 +291,113 @@ fn table() -> Vec<(&'static str, At, bool)> {
         ("pain_severe", at(2000.0).rated(S::Pain, 10), true),
         ("pain_severe", at(10.0).rated(S::Pain, 6), false),
         ("pain_severe", at(10.0).with(&[S::Pain]), false),
+        // Ratings above the usual course: each rule on both sides of its window and threshold.
+        ("redness_rating_severe", at(0.0).rated(S::Redness, 8), true),
+        ("redness_rating_severe", at(0.0).rated(S::Redness, 7), false),
+        (
+            "redness_rating_severe",
+            at(before(48.0)).rated(S::Redness, 8),
+            true,
+        ),
+        (
+            "redness_rating_severe",
+            at(48.0).rated(S::Redness, 8),
+            false,
+        ),
+        (
+            "redness_rating_high",
+            at(before(48.0)).rated(S::Redness, 7),
+            false,
+        ),
+        ("redness_rating_high", at(48.0).rated(S::Redness, 7), true),
+        ("redness_rating_high", at(60.0).rated(S::Redness, 6), false),
+        (
+            "redness_rating_high",
+            at(before(72.0)).rated(S::Redness, 7),
+            true,
+        ),
+        ("redness_rating_high", at(72.0).rated(S::Redness, 7), false),
+        (
+            "redness_rating_lasting",
+            at(before(72.0)).rated(S::Redness, 5),
+            false,
+        ),
+        (
+            "redness_rating_lasting",
+            at(72.0).rated(S::Redness, 5),
+            true,
+        ),
+        (
+            "redness_rating_lasting",
+            at(100.0).rated(S::Redness, 4),
+            false,
+        ),
+        (
+            "redness_rating_lasting",
+            at(2000.0).rated(S::Redness, 9),
+            true,
+        ),
+        (
+            "swelling_rating_severe",
+            at(0.0).rated(S::Swelling, 6),
+            true,
+        ),
+        (
+            "swelling_rating_severe",
+            at(0.0).rated(S::Swelling, 5),
+            false,
+        ),
+        (
+            "swelling_rating_severe",
+            at(before(48.0)).rated(S::Swelling, 6),
+            true,
+        ),
+        (
+            "swelling_rating_severe",
+            at(48.0).rated(S::Swelling, 6),
+            false,
+        ),
+        (
+            "swelling_rating_high",
+            at(before(48.0)).rated(S::Swelling, 5),
+            false,
+        ),
+        ("swelling_rating_high", at(48.0).rated(S::Swelling, 5), true),
+        (
+            "swelling_rating_high",
+            at(60.0).rated(S::Swelling, 4),
+            false,
+        ),
+        (
+            "swelling_rating_high",
+            at(before(72.0)).rated(S::Swelling, 5),
+            true,
+        ),
+        (
+            "swelling_rating_high",
+            at(72.0).rated(S::Swelling, 5),
+            false,
+        ),
+        (
+            "swelling_rating_lasting",
+            at(before(72.0)).rated(S::Swelling, 3),
+            false,
+        ),
+        (
+            "swelling_rating_lasting",
+            at(72.0).rated(S::Swelling, 3),
+            true,
+        ),
+        (
+            "swelling_rating_lasting",
+            at(100.0).rated(S::Swelling, 2),
+            false,
+        ),
+        (
+            "swelling_rating_lasting",
+            at(2000.0).rated(S::Swelling, 7),
+            true,
+        ),
         ("tingling", at(0.0).with(&[S::Tingling]), true),
         ("tingling", at(2000.0).with(&[S::Tingling]), true),
         (

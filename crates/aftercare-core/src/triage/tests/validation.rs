@@ -266,8 +266,8 @@ fn reassurance_that_depends_on_another_symptom_is_refused() {
         "{error}"
     );
     let error = refused(
-        "rating_at_least = 7\n",
-        "rating_at_least = 7\nrating_at_most = 9\n",
+        "any_of = [\"pain\"]\nrating_at_least = 7\n",
+        "any_of = [\"pain\"]\nrating_at_least = 7\nrating_at_most = 9\n",
     );
     assert!(
         error
@@ -301,8 +301,8 @@ fn mistakes_in_a_rule_are_named() {
             "code 'Rash!' must be lowercase",
         ),
         (
-            "rating_at_least = 7\n",
-            "rating_at_least = 11\n",
+            "any_of = [\"pain\"]\nrating_at_least = 7\n",
+            "any_of = [\"pain\"]\nrating_at_least = 11\n",
             "rating 11 is outside 0-10",
         ),
         (
