@@ -190,10 +190,14 @@ async fn change_password(
     Ok(Redirect::to("/account/password?flash=password").into_response())
 }
 
+/// The one answer for an invitation that cannot be accepted: used, expired, mistyped, or for an
+/// address that has an account already. The same words and status for all of them, so that an
+/// admin who opens their own invitation link learns nothing about another clinic's staff.
 fn invitation_gone() -> AppError {
     AppError::Missing(
         "This invitation link does not work: it was used already, has expired, or was copied \
-         incompletely. Ask your clinic's admin for a new invitation."
+         incompletely, or this e-mail has an account already (then sign in). Ask your clinic's \
+         admin for a new invitation if you need one."
             .into(),
     )
 }
@@ -274,12 +278,9 @@ async fn accept_invitation(
         .await
     {
         Ok(user) => user,
-        Err(aftercare_store::StoreError::NotFound) => return Err(invitation_gone()),
-        Err(aftercare_store::StoreError::Conflict { .. }) => {
-            return Err(AppError::Conflict(
-                "An account with this e-mail exists already. Sign in instead.".into(),
-            ));
-        }
+        Err(
+            aftercare_store::StoreError::NotFound | aftercare_store::StoreError::Conflict { .. },
+        ) => return Err(invitation_gone()),
         Err(other) => return Err(other.into()),
     };
     tracing::info!(user_id = %user.id, "invitation accepted");

@@ -218,6 +218,30 @@ async fn an_admin_invites_a_practitioner_who_joins_once_and_is_not_an_admin() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{}", page.html());
     assert!(!page.html().contains("already"));
+    // Opening that link and accepting it answers exactly as a used or expired link does.
+    let taken = text_of(&page, ".link-url")
+        .strip_prefix(&app.url)
+        .unwrap()
+        .to_owned();
+    let accept = |path: String| {
+        let app = &app;
+        async move {
+            app.post_form(
+                &browser(),
+                &path,
+                &[
+                    ("display_name", "Olga"),
+                    ("password", "olga's long password"),
+                ],
+            )
+            .await
+        }
+    };
+    let (taken_status, _, taken_page) = accept(taken).await;
+    let (used_status, _, used_page) = accept(path.clone()).await;
+    assert_eq!(taken_status, StatusCode::NOT_FOUND);
+    assert_eq!(used_status, taken_status);
+    assert_eq!(text_of(&taken_page, "main"), text_of(&used_page, "main"));
 }
 
 #[tokio::test]
