@@ -205,6 +205,19 @@ pub fn is_postgres_url(url: &str) -> bool {
     matches!(backend_of(url.trim()), Ok(Backend::Postgres))
 }
 
+/// How a database's schema compares with this build's migrations ([`Store::schema_state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaState {
+    /// No migrations table: not an aftercare database (an empty file, another program's).
+    NotAftercare,
+    /// Every migration of this build is applied, and no other.
+    Current,
+    /// Some of this build's migrations are not applied yet: `aftercare migrate` brings it up.
+    Behind,
+    /// It has migrations this build does not know: a newer version of aftercare wrote it.
+    Ahead,
+}
+
 /// Which backend a database URL names.
 enum Backend {
     Postgres,
@@ -236,6 +249,10 @@ pub trait Store: Send + Sync {
 
     /// Checks that the database answers (for `/health/ready`).
     async fn ping(&self) -> StoreResult<()>;
+
+    /// How the database's schema compares with this build's migrations: what a command
+    /// that reads a database as it is (`aftercare export`) checks before reading.
+    async fn schema_state(&self) -> StoreResult<SchemaState>;
 
     /// Runs the backend's consistency checks (SQLite: `PRAGMA integrity_check` and
     /// `PRAGMA foreign_key_check`; PostgreSQL: that every table is readable and no
@@ -671,6 +688,21 @@ pub trait Store: Send + Sync {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_schema_state_compares_applied_with_known_migrations() {
+        use crate::shared::schema_state_of;
+        assert_eq!(
+            schema_state_of(&[1, 2, 3], &[1, 2, 3]),
+            SchemaState::Current
+        );
+        assert_eq!(schema_state_of(&[1, 2], &[1, 2, 3]), SchemaState::Behind);
+        assert_eq!(
+            schema_state_of(&[1, 2, 3, 4], &[1, 2, 3]),
+            SchemaState::Ahead
+        );
+        assert_eq!(schema_state_of(&[], &[1]), SchemaState::Behind);
+    }
+
     use super::*;
 
     #[test]

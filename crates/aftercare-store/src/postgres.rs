@@ -23,6 +23,12 @@ pub struct PgStore {
 impl PgStore {
     const BACKEND: &'static str = "postgres";
 
+    /// This build's migrations.
+    const MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+    /// Whether the database has sqlx's migrations table (in the search path).
+    const MIGRATIONS_TABLE_SQL: &'static str = "SELECT to_regclass('_sqlx_migrations') IS NOT NULL";
+
     /// `SKIP LOCKED` lets concurrent workers on several instances each take different
     /// due messages without waiting for one another; the lease then keeps a claimed
     /// message away from the others until it is sent or fails.
@@ -76,6 +82,7 @@ impl PgStore {
             .options([("default_transaction_read_only", "on")]);
         let pool = PgPoolOptions::new()
             .max_connections(1)
+            .acquire_timeout(PoolLimits::default().acquire_timeout)
             .connect_with(options)
             .await
             .map_err(StoreError::Database)?;
@@ -89,7 +96,7 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(StoreError::Database)?;
-        sqlx::migrate!("./migrations/postgres")
+        Self::MIGRATOR
             .run(&pool)
             .await
             .map_err(StoreError::Migrate)?;

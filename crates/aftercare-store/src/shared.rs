@@ -163,6 +163,17 @@ pub(crate) fn db_error(err: sqlx::Error, what: &str) -> StoreError {
     StoreError::Database(err)
 }
 
+/// How the `applied` migration versions of a database compare with this build's `known` ones.
+pub(crate) fn schema_state_of(applied: &[i64], known: &[i64]) -> crate::SchemaState {
+    if applied.iter().any(|version| !known.contains(version)) {
+        crate::SchemaState::Ahead
+    } else if known.iter().any(|version| !applied.contains(version)) {
+        crate::SchemaState::Behind
+    } else {
+        crate::SchemaState::Current
+    }
+}
+
 /// Implements [`crate::Store`] for a backend type from the shared SQL.
 ///
 /// `impl_store!(Backend, Db)` expects these inherent items on `Backend`, with `Db` its
@@ -175,6 +186,9 @@ pub(crate) fn db_error(err: sqlx::Error, what: &str) -> StoreError {
 ///   transaction that holds the write lock from its first statement;
 /// - `async fn begin_snapshot(&self) -> StoreResult<sqlx::Transaction<'static, Db>>`: a
 ///   read transaction that sees one consistent snapshot;
+/// - `const MIGRATOR: sqlx::migrate::Migrator`: this build's migrations;
+/// - `const MIGRATIONS_TABLE_SQL: &'static str`: one boolean, whether sqlx's
+///   `_sqlx_migrations` table exists;
 /// - `async fn backend_integrity_problems(&self) -> StoreResult<Vec<String>>`;
 /// - `async fn backup_to_file(&self, path: &Path) -> StoreResult<()>`.
 macro_rules! impl_store {
@@ -446,6 +460,25 @@ macro_rules! impl_store {
                     .await
                     .map_err(|e| $crate::shared::db_error(e, "ping"))?;
                 Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn schema_state(&self) -> $crate::StoreResult<$crate::SchemaState> {
+                let has_table: bool = sqlx::query_scalar(<$store>::MIGRATIONS_TABLE_SQL)
+                    .fetch_one(self.read_pool())
+                    .await
+                    .map_err(|e| $crate::shared::db_error(e, "schema version"))?;
+                if !has_table {
+                    return Ok($crate::SchemaState::NotAftercare);
+                }
+                let applied: Vec<i64> = sqlx::query_scalar(
+                    "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+                )
+                .fetch_all(self.read_pool())
+                .await
+                .map_err(|e| $crate::shared::db_error(e, "schema version"))?;
+                let known: Vec<i64> = <$store>::MIGRATOR.iter().map(|m| m.version).collect();
+                Ok($crate::shared::schema_state_of(&applied, &known))
             }
 
             #[tracing::instrument(skip_all)]

@@ -67,6 +67,13 @@ pub struct SqliteStore {
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
 
+    /// This build's migrations.
+    const MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+    /// Whether the database has sqlx's migrations table (1 or 0).
+    const MIGRATIONS_TABLE_SQL: &'static str = "SELECT EXISTS (SELECT 1 FROM sqlite_schema \
+         WHERE type = 'table' AND name = '_sqlx_migrations')";
+
     /// SQLite cannot lock rows, but the single writer makes the claim atomic: the
     /// subquery and the update run in one `BEGIN IMMEDIATE` transaction.
     const CLAIM_OUTBOX_SQL: &'static str = concat!(
@@ -173,7 +180,7 @@ impl SqliteStore {
                 .map_err(StoreError::Database)?;
             SqliteStore { reader, writer }
         };
-        sqlx::migrate!("./migrations/sqlite")
+        Self::MIGRATOR
             .run(&store.writer)
             .await
             .map_err(StoreError::Migrate)?;

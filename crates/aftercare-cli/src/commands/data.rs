@@ -14,7 +14,7 @@ use std::{
     sync::Arc,
 };
 
-use aftercare_store::{PoolLimits, Store, StoreDump, StoreError};
+use aftercare_store::{PoolLimits, SchemaState, Store, StoreDump, StoreError};
 use aftercare_web::{
     Settings,
     cli::CommonArgs,
@@ -96,7 +96,7 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
                  (see docs/deployment.md)",
             ));
         }
-        let store = open_database(url.expose_secret(), Access::ReadOnly).await?;
+        let store = open_database(url.expose_secret(), Access::AsItIs).await?;
         let copied = store.backup_to(&args.file).await;
         store.close().await;
         copied.with_context(|| format!("cannot write the backup to {}", args.file.display()))?;
@@ -127,11 +127,11 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
         )));
     }
     let dump = block_on(async {
-        // Read-only and as it is: an export never migrates, and a mistyped path is an error
-        // rather than a new, empty database exported as if it were the clinic's.
+        // Read-only and never migrated: a mistyped path is an error rather than a new, empty
+        // database exported as if it were the clinic's; an older schema says to migrate.
         let settings = settings(&args.common).map_err(bad_input)?;
         let url = settings.database.connection_url();
-        let store = open_database(url.expose_secret(), Access::ReadOnly).await?;
+        let store = open_database(url.expose_secret(), Access::ReadCurrent).await?;
         let dump = store
             .export_all()
             .await
@@ -226,10 +226,13 @@ async fn open(common: &CommonArgs) -> anyhow::Result<Arc<dyn Store>> {
 pub(crate) enum Access {
     /// Migrated to the current schema first, as `aftercare serve` does: commands that write.
     Migrated(PoolLimits),
-    /// As it is, read-only and not migrated: commands that only read (`backup`,
-    /// `practitioners --database`), so a newer binary never migrates a database under an
-    /// older server.
-    ReadOnly,
+    /// Read-only and as it is, whatever its schema: `backup`, which copies an older server's
+    /// database before an upgrade.
+    AsItIs,
+    /// Read-only, not migrated, and only at this build's schema: commands that read rows
+    /// (`export`, `practitioners --database`). A newer binary never migrates a database
+    /// under an older server; another file, or an older or newer schema, is bad input.
+    ReadCurrent,
 }
 
 /// Opens the database at `url` for `access`, with the same one-sentence errors for every
@@ -237,20 +240,41 @@ pub(crate) enum Access {
 pub(crate) async fn open_database(url: &str, access: Access) -> anyhow::Result<Arc<dyn Store>> {
     let opened = match access {
         Access::Migrated(limits) => aftercare_store::connect_with_limits(url, limits).await,
-        Access::ReadOnly => aftercare_store::connect_read_only(url).await,
+        Access::AsItIs | Access::ReadCurrent => aftercare_store::connect_read_only(url).await,
     };
-    match opened {
-        Ok(store) => Ok(store),
-        Err(StoreError::InvalidUrl) => Err(invalid_database_url()),
+    let store = match opened {
+        Ok(store) => store,
+        Err(StoreError::InvalidUrl) => return Err(invalid_database_url()),
         // A SQLite path that cannot be opened (missing, not a database, in a folder that does
         // not exist) is the person's input; a PostgreSQL server that does not answer is not.
         Err(StoreError::Database(error)) if !aftercare_store::is_postgres_url(url) => {
-            Err(bad_input(format!(
+            return Err(bad_input(format!(
                 "--database: cannot open it as an aftercare SQLite database ({error})"
-            )))
+            )));
         }
-        Err(error) => Err(anyhow::Error::new(error).context("cannot open the database")),
+        Err(error) => return Err(anyhow::Error::new(error).context("cannot open the database")),
+    };
+    if matches!(access, Access::ReadCurrent) {
+        let state = store
+            .schema_state()
+            .await
+            .context("cannot read the database's schema version")?;
+        let problem = match state {
+            SchemaState::Current => None,
+            SchemaState::NotAftercare => Some("it is not an aftercare database"),
+            SchemaState::Behind => Some(
+                "it is from an older version of aftercare: run `aftercare migrate` on it first",
+            ),
+            SchemaState::Ahead => {
+                Some("it is from a newer version of aftercare: use that version to read it")
+            }
+        };
+        if let Some(problem) = problem {
+            store.close().await;
+            return Err(bad_input(format!("--database: {problem}")));
+        }
     }
+    Ok(store)
 }
 
 /// The bad-input error for a `--database` value that is no database URL or path.

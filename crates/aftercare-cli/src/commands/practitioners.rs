@@ -183,7 +183,7 @@ fn directory_from_database(url: &str) -> anyhow::Result<Directory> {
     }
     block_on(async {
         // Read-only and as it is: a search never migrates the app's database.
-        let store = open_database(url, Access::ReadOnly).await?;
+        let store = open_database(url, Access::ReadCurrent).await?;
         let loaded = aftercare_web::directory::load_public_directory(store.as_ref())
             .await
             .context("cannot read the practitioner profiles");

@@ -256,7 +256,22 @@ fn an_export_never_creates_or_migrates_the_database_it_reads() {
                 "cannot open it as an aftercare SQLite database",
             ));
     }
-    // A database one migration behind is exported as it is, not migrated on the way.
+    // An empty file is no aftercare database: exit 2, and it stays empty.
+    std::fs::write(dir.path().join("empty.sqlite3"), b"").expect("write");
+    aftercare(dir.path())
+        .args(["export", "--database", "empty.sqlite3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--database: it is not an aftercare database",
+        ));
+    assert_eq!(
+        std::fs::metadata(dir.path().join("empty.sqlite3"))
+            .expect("metadata")
+            .len(),
+        0
+    );
+    // A database one migration behind is refused with what to do, and not migrated.
     let database = "old.sqlite3";
     aftercare(dir.path())
         .args(["migrate", "--database", database])
@@ -271,8 +286,12 @@ fn an_export_never_creates_or_migrates_the_database_it_reads() {
     aftercare(dir.path())
         .args(["export", "--database", database, "--output", "old.json"])
         .assert()
-        .success();
+        .code(2)
+        .stderr(predicate::str::contains(
+            "run `aftercare migrate` on it first",
+        ));
     assert_eq!(applied_migrations(dir.path(), database), before);
+    assert!(!dir.path().join("old.json").exists());
 }
 
 #[test]

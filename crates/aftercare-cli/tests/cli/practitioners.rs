@@ -428,7 +428,10 @@ fn the_database_source_is_read_as_it_is_and_never_migrated() {
         .args(["practitioners", "search", "--near", "Paris", "--database"])
         .arg(&path)
         .assert()
-        .failure();
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--database: it is not an aftercare database",
+        ));
     assert_eq!(std::fs::metadata(&path).expect("metadata").len(), 0);
 }
 

@@ -3,7 +3,7 @@
 
 use aftercare_store::{
     AcceptInvitation, Backoff, CheckInLevel, LinkPurpose, NewInvitation, NewPatientLink,
-    NewProtocol, NewSession, Role, SqliteStore, Store, StoreDump, StoreError, connect,
+    NewProtocol, NewSession, Role, SchemaState, SqliteStore, Store, StoreDump, StoreError, connect,
     connect_read_only, hash_token,
 };
 
@@ -512,6 +512,10 @@ pub async fn backup_writes_a_usable_copy(env: Env) {
 
 pub async fn a_read_only_connection_reads_and_never_writes(env: Env) {
     let store = env.store.as_ref();
+    assert_eq!(
+        store.schema_state().await.expect("schema state"),
+        SchemaState::Current
+    );
     let existing = clinic(store, "Read Only").await;
     let before = store.export_all().await.expect("export before");
     let reader = connect_read_only(&env.url).await.expect("open read-only");
@@ -525,6 +529,10 @@ pub async fn a_read_only_connection_reads_and_never_writes(env: Env) {
             .await
             .is_err(),
         "a write through a read-only connection fails"
+    );
+    assert_eq!(
+        reader.schema_state().await.expect("schema state"),
+        SchemaState::Current
     );
     reader.close().await;
     assert_eq!(store.export_all().await.expect("export after"), before);
