@@ -40,16 +40,10 @@ pub fn parse_time_zone(name: &str) -> Result<TimeZone, InstantError> {
 /// fixed offset. A local time that does not exist (a DST gap) moves forward, as calendars do.
 pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime, InstantError> {
     let text = text.trim();
-    let offset = offset_suffix(text);
-    // RFC 3339 offsets go up to ±23:59 (jiff reads up to ±25:59).
-    if offset
-        .as_deref()
-        .filter(|o| o.starts_with(['+', '-']))
-        .and_then(|o| o.get(1..3))
-        .is_some_and(|hours| hours > "23")
-    {
+    if !offsets_within_a_day(text) {
         return Err(InstantError::Malformed(text.to_owned()));
     }
+    let offset = offset_suffix(text);
     let zoned = if let Ok(ts) = text.parse::<Timestamp>() {
         let zone = match tz {
             Some(tz) => tz.clone(),
@@ -70,10 +64,32 @@ pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime,
             .to_zoned_datetime(tz.clone())
             .map_err(|_| InstantError::Malformed(text.to_owned()))?
     };
-    if !YEARS.contains(&zoned.year()) {
+    // The year of the instant itself (in UTC), whatever zone it is shown in.
+    if !YEARS.contains(&zoned.timestamp().to_zoned_datetime(TimeZone::UTC).year()) {
         return Err(InstantError::OutOfRange(text.to_owned()));
     }
     Ok(zoned)
+}
+
+/// Whether every UTC offset written in `text` (after the time, or in a `[…]` annotation) is
+/// under a day: RFC 3339 offsets go up to ±23:59, while jiff reads up to ±25:59:59 in every
+/// spelling (`+25:00`, `+2500`, `+25`). A text jiff cannot read as a date and time passes: the
+/// parsing itself refuses it.
+fn offsets_within_a_day(text: &str) -> bool {
+    use jiff::fmt::temporal::{Pieces, PiecesOffset, TimeZoneAnnotationKind};
+    let Ok(pieces) = Pieces::parse(text) else {
+        return true;
+    };
+    let within = |offset: jiff::tz::Offset| offset.seconds().unsigned_abs() < 24 * 3600;
+    let written = match pieces.offset() {
+        Some(PiecesOffset::Numeric(numeric)) => within(numeric.offset()),
+        _ => true,
+    };
+    let annotated = match pieces.time_zone_annotation().map(|a| a.kind()) {
+        Some(TimeZoneAnnotationKind::Offset(offset)) => within(*offset),
+        _ => true,
+    };
+    written && annotated
 }
 
 /// The fixed offset written in an RFC 3339 string, so that output keeps the user's offset.
@@ -145,12 +161,26 @@ mod tests {
             parse_instant("2400-01-01 10:00", Some(&berlin)),
             Err(InstantError::OutOfRange(_))
         ));
-        assert!(matches!(
-            parse_instant("2026-11-20T15:00:00+25:00", None),
-            Err(InstantError::Malformed(_))
-        ));
+        for beyond in [
+            "2026-11-20T15:00:00+25:00",
+            "2026-11-20T15:00:00+2500",
+            "2026-11-20T15:00:00+25",
+            "2026-11-20T15:00:00-2559",
+            "2026-11-20T15:00:00+01:00[+25:00]",
+        ] {
+            assert!(
+                matches!(parse_instant(beyond, None), Err(InstantError::Malformed(_))),
+                "{beyond}"
+            );
+        }
         assert!(parse_instant("2026-11-20T15:00:00+23:00", None).is_ok());
+        assert!(parse_instant("2026-11-20T15:00:00-00:00", None).is_ok());
+        assert!(parse_instant("2026-11-20t15:00:00z", None).is_ok());
+        // The range is of the instant, not of the zone it is shown in.
+        let berlin = parse_time_zone("Europe/Berlin").unwrap();
         assert!(parse_instant("2200-12-31T23:00:00Z", None).is_ok());
+        assert!(parse_instant("2200-12-31T23:00:00Z", Some(&berlin)).is_ok());
+        assert!(parse_instant("1900-01-01T00:30:00+01:00", None).is_err());
     }
 
     #[test]

@@ -259,6 +259,10 @@ fn bad_input_exits_2_and_names_the_field() {
             check_in(r#""ratings": {"pain": "high"}"#),
             "ratings.pain: invalid type: string \"high\", expected f64",
         ),
+        (
+            check_in("").replacen("2026-11-20", "2400-11-20", 1),
+            "treated_at: '2400-11-20T15:00:00+01:00' is outside the years 1900 to 2200",
+        ),
     ];
     for (input, message) in cases {
         triage_stdin(&input, &[])

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::vocabulary::{Discharge, Symptom};
 use crate::{
     hours::hours_between,
-    instant::{format_rfc3339, parse_instant},
+    instant::{InstantError, format_rfc3339, parse_instant},
 };
 
 /// The largest check-in accepted, in bytes of JSON (CONTRACT §7).
@@ -147,6 +147,14 @@ pub enum CheckInError {
         /// What was given.
         given: String,
     },
+    /// A time outside the years an instant may have ([`crate::instant::YEARS`]).
+    #[error("{field}: '{given}' is outside the years 1900 to 2200")]
+    InstantOutOfRange {
+        /// `treated_at`, `at` or `history[i].at`.
+        field: String,
+        /// What was given.
+        given: String,
+    },
     /// The check-in is dated before the treatment.
     #[error("at: the check-in ({at}) is before the treatment ({treated_at})")]
     BeforeTreatment {
@@ -191,6 +199,7 @@ impl CheckInError {
             | CheckInError::TemperatureOutOfRange { field, .. }
             | CheckInError::UnknownDischarge { field, .. }
             | CheckInError::BadInstant { field, .. }
+            | CheckInError::InstantOutOfRange { field, .. }
             | CheckInError::HistoryAfterCheckIn { field, .. }
             | CheckInError::HistoryBeforeTreatment { field, .. } => Some(field),
         }
@@ -498,9 +507,16 @@ fn instant(field: &str, text: &str) -> Result<ZonedDateTime, CheckInError> {
         field: field.to_owned(),
         given: text.to_owned(),
     };
+    let zoned = parse_instant(text, None).map_err(|error| match error {
+        InstantError::OutOfRange(_) => CheckInError::InstantOutOfRange {
+            field: field.to_owned(),
+            given: text.to_owned(),
+        },
+        _ => bad(),
+    })?;
     // Only instants: a local time without an offset would need a time zone to mean anything.
     text.trim().parse::<Timestamp>().map_err(|_| bad())?;
-    parse_instant(text, None).map_err(|_| bad())
+    Ok(zoned)
 }
 
 fn read_report(
