@@ -105,17 +105,21 @@ pub struct CategoryScore {
     pub predicted: usize,
     /// Of those, the ones a label confirms.
     pub correct: usize,
+    /// The sample was not labelled for this category ([`NOT_LABELLED`]): no precision, no
+    /// recall.
+    pub not_labelled: bool,
 }
 
 impl CategoryScore {
     /// found / labelled; `None` when nothing is labelled.
     pub fn recall(&self) -> Option<f64> {
-        (self.labelled > 0).then(|| self.found as f64 / self.labelled as f64)
+        (!self.not_labelled && self.labelled > 0).then(|| self.found as f64 / self.labelled as f64)
     }
 
-    /// correct / predicted; `None` when nothing is predicted.
+    /// correct / predicted; `None` when nothing is predicted or the category is not labelled.
     pub fn precision(&self) -> Option<f64> {
-        (self.predicted > 0).then(|| self.correct as f64 / self.predicted as f64)
+        (!self.not_labelled && self.predicted > 0)
+            .then(|| self.correct as f64 / self.predicted as f64)
     }
 }
 
@@ -150,7 +154,10 @@ pub struct AccuracyReport {
 impl AccuracyReport {
     /// The score of a category (zeros when it never occurred).
     pub fn score(&self, category: Category) -> CategoryScore {
-        self.scores.get(&category).copied().unwrap_or_default()
+        CategoryScore {
+            not_labelled: !is_labelled(category),
+            ..self.scores.get(&category).copied().unwrap_or_default()
+        }
     }
 }
 

@@ -1793,6 +1793,14 @@ mod tests {
             "Sodium Laureth-5 Sulfate",
             "Ammonium C12-15 Pareth Sulfate",
             "MIPA-Laureth Sulfate",
+            "Sodium C12-15 Alkyl Sulfate",
+            "Sodium Coceth Sulfate",
+            "Sodium Oleth Sulfate",
+            "Sodium Myristyl Sulfate",
+            "Sodium C12-14 Sec-Pareth-3 Sulfate",
+            "TEA-C12-13 Alkyl Sulfate",
+            "Ammonium C12-15 Alketh Sulfate",
+            "Sodium Cetearyl Sulfate",
         ] {
             assert!(get(name).has(Category::SulfateSurfactant), "{name}");
         }
@@ -1812,7 +1820,9 @@ mod tests {
         }
         for name in [
             "Magnesium Sulfate",
-            "Sodium Cetearyl Sulfate",
+            "Sodium Chondroitin Sulfate",
+            "Sodium Cholesteryl Sulfate",
+            "Disodium Ascorbyl Sulfate",
             "Cocamidopropyl Betaine",
         ] {
             assert!(!get(name).has(Category::SulfateSurfactant), "{name}");

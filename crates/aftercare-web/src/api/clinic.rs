@@ -314,13 +314,6 @@ pub async fn create_treatment(
     ApiUser(user): ApiUser,
     ApiJson(request): ApiJson<TreatmentRequest>,
 ) -> Result<(StatusCode, Json<CreatedTreatmentResponse>), ApiError> {
-    if request.time_zone.trim().is_empty() {
-        return Err(ApiError(AppError::Invalid(
-            "The field `time_zone` is empty: give the patient's IANA time zone, such as \
-             Europe/Berlin."
-                .into(),
-        )));
-    }
     let fields = TreatmentFields {
         patient_label: request.patient_label,
         patient_email: request.patient_email.unwrap_or_default(),
@@ -334,7 +327,7 @@ pub async fn create_treatment(
         protocol_id: request.protocol_id.unwrap_or_default(),
     };
     let input = parse_treatment(&fields, state.clock().now())
-        .map_err(|errors| AppError::Invalid(errors.sentence()))?;
+        .map_err(|errors| AppError::Invalid(errors.sentence(&[("treated_date", "treated_at")])))?;
     let (treatment, link) = record_treatment(&state, &user, input).await?;
     Ok((
         StatusCode::CREATED,

@@ -147,11 +147,18 @@ impl FieldErrors {
         &self.list
     }
 
-    /// The messages joined in one sentence (for the API).
-    pub fn sentence(&self) -> String {
+    /// The messages joined in one sentence, each after its field as the API names it
+    /// (`renamed` maps form field names to API ones: `("treated_date", "treated_at")`).
+    pub fn sentence(&self, renamed: &[(&str, &'static str)]) -> String {
         self.list
             .iter()
-            .map(|(_, message)| message.as_str())
+            .map(|(field, message)| {
+                let field = renamed
+                    .iter()
+                    .find(|(form, _)| form == field)
+                    .map_or(*field, |(_, api)| api);
+                format!("`{field}`: {message}")
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
