@@ -306,6 +306,17 @@ async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine()
             .is_some(),
         "an unknown ingredient is never fine"
     );
+    // Waiting and not recognised: the wait's end is given, but never as "fine from".
+    let (_, _, page) = app
+        .post_form(
+            &browser(),
+            &products,
+            &[("ingredients", "Aqua, Retinol, Zzqxium Moonflower Essence")],
+        )
+        .await;
+    let verdict = text_of(&page, "section.panel");
+    assert!(verdict.contains("cannot be cleared"), "{verdict}");
+    assert!(!verdict.contains("Fine from"), "{verdict}");
 
     let (status, _, page) = app
         .post_form(&browser(), &products, &[("ingredients", "   ")])
