@@ -225,8 +225,14 @@ fn milestones_of(
             .as_deref()
             .map(|a| format!(" {a}"))
             .unwrap_or_default();
+        // An activity's pause ends; it does not become "fine" (the sun never does: its `after`
+        // says what still holds). An ingredient or product is fine from then, as the checker says.
+        let lifted = match restriction.kind {
+            RestrictionKind::Activity => "the pause ends",
+            RestrictionKind::Ingredient | RestrictionKind::Product => "fine from",
+        };
         out.push(format!(
-            "{}: fine from {}.{then}",
+            "{}: {lifted} {}.{then}",
             restriction.name,
             format_local(&at(restriction.until))
         ));
