@@ -170,7 +170,12 @@ fn plan_day(
 
     let avoid = restrictions
         .iter()
-        .filter(|r| r.until > start)
+        .filter(|r| r.earliest > start)
+        .map(|r| r.id.clone())
+        .collect();
+    let better_later = restrictions
+        .iter()
+        .filter(|r| r.earliest <= start && r.until > start)
         .map(|r| r.id.clone())
         .collect();
     let milestones = restrictions
@@ -189,6 +194,7 @@ fn plan_day(
         pm: routine(&phase.pm),
         expect: expect.iter().map(|t| t.text.clone()).collect(),
         avoid,
+        better_later,
         tips: tips.iter().map(|t| t.text.clone()).collect(),
         milestones,
         details: DayDetails { expect, tips },

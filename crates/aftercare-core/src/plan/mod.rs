@@ -122,8 +122,11 @@ pub struct PlanDay {
     pub pm: Vec<PlanStep>,
     /// What to expect.
     pub expect: Vec<String>,
-    /// Restriction ids still in force at the start of the day.
+    /// Restriction ids firmly in force at the start of the day (before their earliest hour).
     pub avoid: Vec<String>,
+    /// Restriction ids possible from the start of the day but better later (peptides on days
+    /// 3-7: possible from 48 h, better from 168 h). An addition to CONTRACT §6.
+    pub better_later: Vec<String>,
     /// Tips for the day.
     pub tips: Vec<String>,
     /// What changes during the day ("Makeup: fine from Sat 28 Nov, 15:00").

@@ -43,11 +43,18 @@ pub fn render_text(plan: &Plan) -> String {
         );
         write_routine_text(&mut out, "Morning", &day.am);
         write_routine_text(&mut out, "Evening", &day.pm);
-        let off_limits = off_limits_by_end(plan, day);
+        let off_limits = by_end(plan, &day.avoid);
         if !off_limits.is_empty() {
             let _ = writeln!(out, "  Off-limits today:");
             for (until, names) in off_limits {
                 let _ = writeln!(out, "    - until {until}: {}", names.join("; "));
+            }
+        }
+        let better_later = by_end(plan, &day.better_later);
+        if !better_later.is_empty() {
+            let _ = writeln!(out, "  Possible today, better later:");
+            for (until, names) in better_later {
+                let _ = writeln!(out, "    - better from {until}: {}", names.join("; "));
             }
         }
         write_list_text(&mut out, "Changes today", &day.milestones);
@@ -144,12 +151,22 @@ pub fn render_markdown(plan: &Plan) -> String {
             }
             let _ = writeln!(out);
         }
-        let off_limits = off_limits_by_end(plan, day);
-        if !off_limits.is_empty() {
-            let _ = writeln!(out, "**Off-limits today**\n");
-            for (until, names) in off_limits {
+        for (title, lead, ids) in [
+            ("Off-limits today", "until", &day.avoid),
+            (
+                "Possible today, better later",
+                "better from",
+                &day.better_later,
+            ),
+        ] {
+            let groups = by_end(plan, ids);
+            if groups.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "**{title}**\n");
+            for (until, names) in groups {
                 let names: Vec<String> = names.iter().map(|n| escape_md(n)).collect();
-                let _ = writeln!(out, "- until {until}: {}", names.join("; "));
+                let _ = writeln!(out, "- {lead} {until}: {}", names.join("; "));
             }
             let _ = writeln!(out);
         }
@@ -194,12 +211,12 @@ pub fn render_markdown(plan: &Plan) -> String {
     out
 }
 
-/// The day's restrictions grouped by when they end, earliest first: ("Sat 28 Nov, 15:00", names).
-fn off_limits_by_end<'p>(plan: &'p Plan, day: &PlanDay) -> Vec<(&'p str, Vec<&'p str>)> {
+/// The restrictions `ids` grouped by when they end, earliest first: ("Sat 28 Nov, 15:00", names).
+fn by_end<'p>(plan: &'p Plan, ids: &[String]) -> Vec<(&'p str, Vec<&'p str>)> {
     let mut restrictions: Vec<_> = plan
         .restrictions
         .iter()
-        .filter(|r| day.avoid.contains(&r.id))
+        .filter(|r| ids.contains(&r.id))
         .collect();
     restrictions.sort_by_key(|r| r.until_hours);
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();

@@ -203,6 +203,16 @@ proptest! {
                     prop_assert!(!day.avoid.contains(used), "day {} uses {} while avoiding it", day.day, used);
                 }
             }
+            // A restriction is firmly off-limits or possible-but-better-later, never both, and
+            // only before its own end.
+            let start = aftercare_core::Hours::start_of_day(day.day);
+            for r in protocol.restrictions_for(&profile) {
+                let firm = day.avoid.contains(&r.id);
+                let later = day.better_later.contains(&r.id);
+                prop_assert!(!(firm && later), "day {}: {} is both", day.day, r.id);
+                prop_assert_eq!(firm, r.earliest > start, "day {}: {}", day.day, &r.id);
+                prop_assert_eq!(later, r.earliest <= start && r.until > start, "day {}: {}", day.day, &r.id);
+            }
             // Days are contiguous 24-hour windows.
             let starts = parse_instant(&day.starts, None).unwrap().timestamp();
             let ends = parse_instant(&day.ends, None).unwrap().timestamp();

@@ -244,6 +244,7 @@ fn day_view(plan: &Plan, day: &PlanDay, today: Option<u32>) -> DayView {
         pm: steps(&day.pm),
         expect: day.details.expect.iter().map(sourced).collect(),
         avoid: day.avoid.iter().map(name_of).collect(),
+        better_later: day.better_later.iter().map(name_of).collect(),
         tips: day.details.tips.iter().map(sourced).collect(),
         milestones: day.milestones.clone(),
         is_today: today == Some(day.day),

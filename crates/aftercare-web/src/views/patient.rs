@@ -88,6 +88,8 @@ pub struct DayView {
     pub expect: Vec<SourcedView>,
     /// Still off-limits at the start of the day (names).
     pub avoid: Vec<String>,
+    /// Possible from the start of the day, but better later (names).
+    pub better_later: Vec<String>,
     /// Tips.
     pub tips: Vec<SourcedView>,
     /// What changes during the day.
