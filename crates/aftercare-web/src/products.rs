@@ -33,7 +33,7 @@ use crate::{
     views::{
         FieldErrors,
         clinic::Choice,
-        patient::{IngredientView, ProductResultView, ProductsPage},
+        patient::{IngredientView, ProductResultView, ProductRuleView, ProductsPage},
         render, render_status,
     },
 };
@@ -78,7 +78,18 @@ fn result_view(check: &ProductCheck<'_>) -> ProductResultView {
                     .join(", "),
                 status: ingredient.ruling.status.id().to_owned(),
                 reason: ingredient.ruling.reason().into_owned(),
+                source: ingredient.ruling.source().map(str::to_owned),
             }
+        })
+        .collect();
+    let product_rules = check
+        .product_rules
+        .iter()
+        .map(|rule| ProductRuleView {
+            name: rule.restriction.name.clone(),
+            status: rule.ruling.status.id().to_owned(),
+            reason: rule.ruling.reason().into_owned(),
+            source: rule.restriction.source.citation.clone(),
         })
         .collect();
     ProductResultView {
@@ -91,6 +102,7 @@ fn result_view(check: &ProductCheck<'_>) -> ProductResultView {
             .filter(|_| check.count(Status::Unknown) == 0)
             .and_then(|h| check.instant(h))
             .map(|at| format_local(&at)),
+        product_rules,
         ingredients,
     }
 }

@@ -293,6 +293,21 @@ pub struct IngredientView {
     pub status: String,
     /// Why.
     pub reason: String,
+    /// Where the reason comes from (none for a plain "recognised" or "not recognised").
+    pub source: Option<String>,
+}
+
+/// A rule about the kind of product (cleanser, makeup) and what it says now.
+#[derive(Debug, Clone)]
+pub struct ProductRuleView {
+    /// "Makeup".
+    pub name: String,
+    /// `ok`, `caution` or `wait`.
+    pub status: String,
+    /// Why, in the protocol's words.
+    pub reason: String,
+    /// Where it comes from.
+    pub source: String,
 }
 
 /// The verdict for a product.
@@ -304,6 +319,8 @@ pub struct ProductResultView {
     pub headline: String,
     /// "fine from Thu 3 Dec, 15:00".
     pub usable_from: Option<String>,
+    /// The rules about this kind of product, when its kind was given.
+    pub product_rules: Vec<ProductRuleView>,
     /// Each ingredient.
     pub ingredients: Vec<IngredientView>,
 }

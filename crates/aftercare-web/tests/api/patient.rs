@@ -289,8 +289,23 @@ async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine()
     let rows = texts_of(&page, "section.panel tbody tr");
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("Retinol") && r.contains("wait")),
-        "{rows:?}"
+            .any(|r| r.starts_with("Retinol") && r.contains("wait") && r.contains("(Guide: ")),
+        "each reason carries its source: {rows:?}"
+    );
+    // The kind of product has its own rule, with its reason and source.
+    let (_, _, page) = app
+        .post_form(
+            &browser(),
+            &products,
+            &[("ingredients", "Aqua, Glycerin"), ("type", "makeup")],
+        )
+        .await;
+    let rules = texts_of(&page, ".product-rules li");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.starts_with("Makeup") && r.contains("(Guide: ")),
+        "{rules:?}"
     );
 
     let (_, _, page) = app
