@@ -178,9 +178,17 @@ fn plan_day(
         .filter(|r| r.earliest <= start && r.until > start)
         .map(|r| r.id.clone())
         .collect();
-    let milestones = restrictions
+    let sourced_milestones: Vec<SourcedText> = restrictions
         .iter()
-        .flat_map(|r| milestones_of(r, start, end, at))
+        .flat_map(|r| {
+            let source = r.source.citation.clone();
+            milestones_of(r, start, end, at)
+                .into_iter()
+                .map(move |text| SourcedText {
+                    text,
+                    source: source.clone(),
+                })
+        })
         .collect();
 
     PlanDay {
@@ -196,8 +204,12 @@ fn plan_day(
         avoid,
         better_later,
         tips: tips.iter().map(|t| t.text.clone()).collect(),
-        milestones,
-        details: DayDetails { expect, tips },
+        milestones: sourced_milestones.iter().map(|t| t.text.clone()).collect(),
+        details: DayDetails {
+            expect,
+            tips,
+            milestones: sourced_milestones,
+        },
     }
 }
 

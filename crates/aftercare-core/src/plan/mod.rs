@@ -131,7 +131,7 @@ pub struct PlanDay {
     pub tips: Vec<String>,
     /// What changes during the day ("Makeup: fine from Sat 28 Nov, 15:00").
     pub milestones: Vec<String>,
-    /// `expect` and `tips` with their sources.
+    /// `expect`, `tips` and `milestones` with their sources.
     pub details: DayDetails,
 }
 
@@ -142,6 +142,8 @@ pub struct DayDetails {
     pub expect: Vec<SourcedText>,
     /// Tips.
     pub tips: Vec<SourcedText>,
+    /// What changes during the day, each with the source of its restriction.
+    pub milestones: Vec<SourcedText>,
 }
 
 /// A routine step.

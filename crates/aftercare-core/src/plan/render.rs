@@ -143,10 +143,11 @@ pub fn render_markdown(plan: &Plan) -> String {
             for (i, step) in steps.iter().enumerate() {
                 let _ = writeln!(
                     out,
-                    "{}. **{}**: {}",
+                    "{}. **{}**: {} _({})_",
                     i + 1,
                     step_label(step),
-                    escape_md(&step.text)
+                    escape_md(&step.text),
+                    escape_md(&step.source)
                 );
             }
             let _ = writeln!(out);
@@ -173,7 +174,10 @@ pub fn render_markdown(plan: &Plan) -> String {
         write_list_md(
             &mut out,
             "Changes today",
-            day.milestones.iter().map(|t| (t.as_str(), None)),
+            day.details
+                .milestones
+                .iter()
+                .map(|t| (t.text.as_str(), Some(t.source.as_str()))),
         );
         write_list_md(
             &mut out,

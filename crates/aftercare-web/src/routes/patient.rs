@@ -246,7 +246,7 @@ fn day_view(plan: &Plan, day: &PlanDay, today: Option<u32>) -> DayView {
         avoid: day.avoid.iter().map(name_of).collect(),
         better_later: day.better_later.iter().map(name_of).collect(),
         tips: day.details.tips.iter().map(sourced).collect(),
-        milestones: day.milestones.clone(),
+        milestones: day.details.milestones.iter().map(sourced).collect(),
         is_today: today == Some(day.day),
     }
 }

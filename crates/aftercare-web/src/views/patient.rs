@@ -92,8 +92,8 @@ pub struct DayView {
     pub better_later: Vec<String>,
     /// Tips.
     pub tips: Vec<SourcedView>,
-    /// What changes during the day.
-    pub milestones: Vec<String>,
+    /// What changes during the day, with sources.
+    pub milestones: Vec<SourcedView>,
     /// Whether it is today.
     pub is_today: bool,
 }
