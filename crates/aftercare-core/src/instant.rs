@@ -1,7 +1,11 @@
 //! Reading and showing instants the way CONTRACT §1 says: RFC 3339 with an offset, or a local
 //! `YYYY-MM-DD HH:MM` with an IANA time zone; boundaries shown as "Sat 28 Nov, 15:00".
 
-use jiff::{Timestamp, ZonedDateTime, civil::DateTime, tz::TimeZone};
+use jiff::{
+    Timestamp, ZonedDateTime,
+    civil::DateTime,
+    tz::{AmbiguousOffset, TimeZone},
+};
 
 /// Why an instant or a time zone could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,6 +24,18 @@ pub enum InstantError {
         "'{0}' has no UTC offset: add a time zone (--tz Europe/Berlin) or write it as RFC 3339"
     )]
     NeedsTimeZone(String),
+    /// A local time the clocks skip (spring forward) in that zone.
+    #[error(
+        "'{0}' does not exist in {1}: the clocks go forward then; give the time after the change \
+         (an hour later)"
+    )]
+    SkippedLocalTime(String, String),
+    /// A local time that happens twice (the clocks go back) in that zone.
+    #[error(
+        "'{0}' happens twice in {1}: the clocks go back then; give it with its UTC offset \
+         (RFC 3339, such as 2026-10-25T02:30:00+02:00)"
+    )]
+    RepeatedLocalTime(String, String),
     /// A year no treatment or check-in can have (a typo such as 2062 is still accepted).
     #[error("'{0}' is outside the years {first} to {last}", first = YEARS.start(), last = YEARS.end())]
     OutOfRange(String),
@@ -37,7 +53,8 @@ pub fn parse_time_zone(name: &str) -> Result<TimeZone, InstantError> {
 /// Reads an instant given as RFC 3339, or as local `YYYY-MM-DD HH:MM[:SS]` in `tz`.
 ///
 /// With a time zone, an RFC 3339 instant is shown in that zone; without one it keeps its own
-/// fixed offset. A local time that does not exist (a DST gap) moves forward, as calendars do.
+/// fixed offset. A local time that does not exist (a DST gap) or happens twice (a fold) is
+/// refused, with what to give instead.
 pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime, InstantError> {
     let text = text.trim();
     if !offsets_within_a_day(text) {
@@ -60,6 +77,21 @@ pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime,
             return Err(InstantError::OutOfRange(text.to_owned()));
         }
         let tz = tz.ok_or_else(|| InstantError::NeedsTimeZone(text.to_owned()))?;
+        // A local time the clocks skip or repeat is refused rather than moved: an hour off
+        // would shift every boundary of the plan.
+        let zone_name = || tz.iana_name().unwrap_or("this time zone").to_owned();
+        match tz.to_ambiguous_zoned_datetime(civil).offset() {
+            AmbiguousOffset::Gap { .. } => {
+                return Err(InstantError::SkippedLocalTime(text.to_owned(), zone_name()));
+            }
+            AmbiguousOffset::Fold { .. } => {
+                return Err(InstantError::RepeatedLocalTime(
+                    text.to_owned(),
+                    zone_name(),
+                ));
+            }
+            AmbiguousOffset::Unambiguous { .. } => {}
+        }
         civil
             .to_zoned_datetime(tz.clone())
             .map_err(|_| InstantError::Malformed(text.to_owned()))?
@@ -181,6 +213,23 @@ mod tests {
         assert!(parse_instant("2200-12-31T23:00:00Z", None).is_ok());
         assert!(parse_instant("2200-12-31T23:00:00Z", Some(&berlin)).is_ok());
         assert!(parse_instant("1900-01-01T00:30:00+01:00", None).is_err());
+    }
+
+    #[test]
+    fn local_times_the_clocks_skip_or_repeat_are_refused() {
+        let berlin = parse_time_zone("Europe/Berlin").unwrap();
+        let skipped = parse_instant("2026-03-29 02:30", Some(&berlin)).unwrap_err();
+        assert_eq!(
+            skipped,
+            InstantError::SkippedLocalTime("2026-03-29 02:30".into(), "Europe/Berlin".into())
+        );
+        assert!(skipped.to_string().contains("the clocks go forward"));
+        let repeated = parse_instant("2026-10-25 02:30", Some(&berlin)).unwrap_err();
+        assert!(matches!(repeated, InstantError::RepeatedLocalTime(..)));
+        // With its offset, the repeated hour is exact; the hours around the change are fine.
+        assert!(parse_instant("2026-10-25T02:30:00+02:00", Some(&berlin)).is_ok());
+        assert!(parse_instant("2026-03-29 03:30", Some(&berlin)).is_ok());
+        assert!(parse_instant("2026-03-29 01:59", Some(&berlin)).is_ok());
     }
 
     #[test]

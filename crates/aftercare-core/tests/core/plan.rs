@@ -108,9 +108,15 @@ fn forty_eight_hours_stay_forty_eight_hours_when_new_york_springs_forward() {
 }
 
 #[test]
-fn a_local_time_in_the_spring_gap_moves_forward() {
+fn a_local_time_in_the_spring_gap_is_refused_rather_than_moved() {
     let tz = parse_time_zone("America/New_York").unwrap();
-    let at = parse_instant("2027-03-14 02:30", Some(&tz)).unwrap();
+    let error = parse_instant("2027-03-14 02:30", Some(&tz)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "'2027-03-14 02:30' does not exist in America/New_York: the clocks go forward then; \
+         give the time after the change (an hour later)"
+    );
+    let at = parse_instant("2027-03-14 03:30", Some(&tz)).unwrap();
     assert_eq!(
         aftercare_core::instant::format_rfc3339(&at),
         "2027-03-14T03:30:00-04:00"

@@ -258,3 +258,30 @@ async fn a_blank_time_zone_is_refused_by_the_form_and_the_api_never_read_as_utc(
         "nothing was stored"
     );
 }
+
+#[tokio::test]
+async fn a_local_time_the_clocks_skip_is_refused_at_its_field_not_moved() {
+    let app = spawn_app().await;
+    let clinic = app.create_clinic("Gap Clinic", "admin@gap.example").await;
+    let client = app.signed_in(&clinic.admin_email).await;
+    let (status, _, page) = app
+        .post_form(
+            &client,
+            "/clinic/treatments",
+            &[
+                ("patient_label", "G. P."),
+                ("treated_date", "2026-03-29"),
+                ("treated_time", "02:30"),
+                ("time_zone", "Europe/Berlin"),
+                ("areas", "face"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        crate::helpers::text_of(&page, "#treated_date-error").contains("does not exist"),
+        "{}",
+        page.html()
+    );
+    assert!(app.stored_treatments(&clinic.id).await.is_empty());
+}
