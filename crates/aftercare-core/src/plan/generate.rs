@@ -170,7 +170,7 @@ fn plan_day(
 
     let avoid = restrictions
         .iter()
-        .filter(|r| r.earliest > start)
+        .filter(|r| r.until > start)
         .map(|r| r.id.clone())
         .collect();
     let better_later = restrictions

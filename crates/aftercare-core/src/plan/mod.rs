@@ -122,10 +122,11 @@ pub struct PlanDay {
     pub pm: Vec<PlanStep>,
     /// What to expect.
     pub expect: Vec<String>,
-    /// Restriction ids firmly in force at the start of the day (before their earliest hour).
+    /// Restriction ids still in force at the start of the day (CONTRACT §6: until their end).
     pub avoid: Vec<String>,
-    /// Restriction ids possible from the start of the day but better later (peptides on days
-    /// 3-7: possible from 48 h, better from 168 h). An addition to CONTRACT §6.
+    /// Of `avoid`, those already possible from the start of the day but better later (peptides
+    /// on days 3-7: possible from 48 h, better from 168 h). An addition to CONTRACT §6: what
+    /// is firmly off-limits is `avoid` without these.
     pub better_later: Vec<String>,
     /// Tips for the day.
     pub tips: Vec<String>,
@@ -133,6 +134,18 @@ pub struct PlanDay {
     pub milestones: Vec<String>,
     /// `expect`, `tips` and `milestones` with their sources.
     pub details: DayDetails,
+}
+
+impl PlanDay {
+    /// The restrictions firmly off-limits at the start of the day: `avoid` without
+    /// `better_later`.
+    pub fn firmly_avoided(&self) -> Vec<String> {
+        self.avoid
+            .iter()
+            .filter(|id| !self.better_later.contains(id))
+            .cloned()
+            .collect()
+    }
 }
 
 /// The texts of a day with their sources.

@@ -43,7 +43,7 @@ pub fn render_text(plan: &Plan) -> String {
         );
         write_routine_text(&mut out, "Morning", &day.am);
         write_routine_text(&mut out, "Evening", &day.pm);
-        let off_limits = by_end(plan, &day.avoid);
+        let off_limits = by_end(plan, &day.firmly_avoided());
         if !off_limits.is_empty() {
             let _ = writeln!(out, "  Off-limits today:");
             for (until, names) in off_limits {
@@ -153,14 +153,14 @@ pub fn render_markdown(plan: &Plan) -> String {
             let _ = writeln!(out);
         }
         for (title, lead, ids) in [
-            ("Off-limits today", "until", &day.avoid),
+            ("Off-limits today", "until", day.firmly_avoided()),
             (
                 "Possible today, better later",
                 "better from",
-                &day.better_later,
+                day.better_later.clone(),
             ),
         ] {
-            let groups = by_end(plan, ids);
+            let groups = by_end(plan, &ids);
             if groups.is_empty() {
                 continue;
             }

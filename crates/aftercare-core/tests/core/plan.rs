@@ -209,13 +209,15 @@ proptest! {
                     prop_assert!(!day.avoid.contains(used), "day {} uses {} while avoiding it", day.day, used);
                 }
             }
-            // A restriction is firmly off-limits or possible-but-better-later, never both, and
-            // only before its own end.
+            // `avoid` is everything before its end (CONTRACT §6); of it, `better_later` is what is
+            // already possible, and the rest is firmly off-limits.
             let start = aftercare_core::Hours::start_of_day(day.day);
             for r in protocol.restrictions_for(&profile) {
-                let firm = day.avoid.contains(&r.id);
+                let avoided = day.avoid.contains(&r.id);
                 let later = day.better_later.contains(&r.id);
-                prop_assert!(!(firm && later), "day {}: {} is both", day.day, r.id);
+                let firm = day.firmly_avoided().contains(&r.id);
+                prop_assert_eq!(avoided, r.until > start, "day {}: {}", day.day, &r.id);
+                prop_assert!(!later || avoided, "day {}: {} is better later but not avoided", day.day, r.id);
                 prop_assert_eq!(firm, r.earliest > start, "day {}: {}", day.day, &r.id);
                 prop_assert_eq!(later, r.earliest <= start && r.until > start, "day {}: {}", day.day, &r.id);
             }

@@ -243,7 +243,7 @@ fn day_view(plan: &Plan, day: &PlanDay, today: Option<u32>) -> DayView {
         am: steps(&day.am),
         pm: steps(&day.pm),
         expect: day.details.expect.iter().map(sourced).collect(),
-        avoid: day.avoid.iter().map(name_of).collect(),
+        avoid: day.firmly_avoided().iter().map(name_of).collect(),
         better_later: day.better_later.iter().map(name_of).collect(),
         tips: day.details.tips.iter().map(sourced).collect(),
         milestones: day.details.milestones.iter().map(sourced).collect(),
@@ -303,10 +303,19 @@ async fn today(
         .find(|p| p.id == day.phase)
         .map(|p| p.summary.clone())
         .unwrap_or_default();
-    let off_limits = plan
+    // Still in force now: firmly off-limits, or already possible but better later (peptides
+    // on days 3-7), each in its own list.
+    let (better_later, off_limits): (Vec<_>, Vec<_>) = plan
         .restrictions
         .iter()
         .filter(|r| hours.is_none_or(|h| r.until_hours > h))
+        .partition(|r| hours.is_some_and(|h| r.earliest_hours <= h));
+    let better_later = better_later
+        .into_iter()
+        .map(|r| restriction_view(&context, r, hours))
+        .collect();
+    let off_limits = off_limits
+        .into_iter()
         .map(|r| restriction_view(&context, r, hours))
         .collect();
     let check_in_rows = state
@@ -326,6 +335,7 @@ async fn today(
         day: day_view(&plan, day, hours.map(Hours::day)),
         phase_summary,
         off_limits,
+        better_later,
         skin_advice: plan.skin_advice.iter().map(sourced).collect(),
         last_check_in,
         shelf,

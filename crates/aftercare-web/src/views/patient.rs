@@ -123,6 +123,8 @@ pub struct TodayPage {
     pub phase_summary: String,
     /// Off-limits right now.
     pub off_limits: Vec<RestrictionView>,
+    /// Possible now, but better later (past their earliest hour, before their end).
+    pub better_later: Vec<RestrictionView>,
     /// Advice for the patient's skin type.
     pub skin_advice: Vec<SourcedView>,
     /// The last check-in's level, if any.

@@ -64,6 +64,18 @@ async fn today_shows_the_day_the_routine_in_order_and_what_is_off_limits_until_w
             .any(|l| l.to_lowercase().starts_with("makeup")),
         "makeup ended at 48 h: {off_limits:?}"
     );
+    // Peptides are possible from 48 h, better from 168 h: not off-limits, but better later.
+    assert!(
+        !off_limits.iter().any(|l| l.starts_with("Peptides")),
+        "{off_limits:?}"
+    );
+    let later = texts_of(&page, "#better-later-title + ul li");
+    assert!(
+        later
+            .iter()
+            .any(|l| l.starts_with("Peptides") && l.contains("possible now")),
+        "{later:?}"
+    );
     assert!(text_of(&page, ".emergency").contains("112"));
 }
 

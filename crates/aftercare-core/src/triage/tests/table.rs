@@ -318,26 +318,6 @@ fn table() -> Vec<(&'static str, At, bool)> {
         ),
         ("redness_rating_high", at(72.0).rated(S::Redness, 7), false),
         (
-            "redness_rating_lasting",
-            at(before(72.0)).rated(S::Redness, 5),
-            false,
-        ),
-        (
-            "redness_rating_lasting",
-            at(72.0).rated(S::Redness, 5),
-            true,
-        ),
-        (
-            "redness_rating_lasting",
-            at(100.0).rated(S::Redness, 4),
-            false,
-        ),
-        (
-            "redness_rating_lasting",
-            at(2000.0).rated(S::Redness, 9),
-            true,
-        ),
-        (
             "swelling_rating_severe",
             at(0.0).rated(S::Swelling, 6),
             true,
@@ -377,26 +357,6 @@ fn table() -> Vec<(&'static str, At, bool)> {
             "swelling_rating_high",
             at(72.0).rated(S::Swelling, 5),
             false,
-        ),
-        (
-            "swelling_rating_lasting",
-            at(before(72.0)).rated(S::Swelling, 3),
-            false,
-        ),
-        (
-            "swelling_rating_lasting",
-            at(72.0).rated(S::Swelling, 3),
-            true,
-        ),
-        (
-            "swelling_rating_lasting",
-            at(100.0).rated(S::Swelling, 2),
-            false,
-        ),
-        (
-            "swelling_rating_lasting",
-            at(2000.0).rated(S::Swelling, 7),
-            true,
         ),
         ("tingling", at(0.0).with(&[S::Tingling]), true),
         ("tingling", at(2000.0).with(&[S::Tingling]), true),
