@@ -3,11 +3,13 @@
 
 use std::fmt::Write;
 
-use super::{Plan, PlanDay, PlanStep};
+use super::{Plan, PlanDay, PlanStep, SourcedText};
 
-/// The plan as plain text for a terminal.
+/// The plan as plain text for a terminal. Every line a person reads ends with a source number
+/// (`[3]`); the numbered sources come last.
 pub fn render_text(plan: &Plan) -> String {
     let mut out = String::new();
+    let mut sources = SourceNumbers::default();
     let _ = writeln!(
         out,
         "{} plan (protocol {} {})",
@@ -21,16 +23,29 @@ pub fn render_text(plan: &Plan) -> String {
     );
     let _ = writeln!(out, "For: {}", profile_line(plan));
     let _ = writeln!(out);
-    let _ = writeln!(out, "IN AN EMERGENCY: {}", plan.notices.emergency.text);
-    let _ = writeln!(out, "Call your practitioner: {}", plan.notices.contact.text);
-    let _ = writeln!(out, "{}", plan.notices.disclaimer.text);
+    let notices = &plan.notices;
+    for (lead, notice) in [
+        ("IN AN EMERGENCY: ", &notices.emergency),
+        ("Call your practitioner: ", &notices.contact),
+        ("", &notices.disclaimer),
+    ] {
+        let mark = sources.mark(&notice.source);
+        let _ = writeln!(out, "{lead}{} {mark}", notice.text);
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "HOLD OFF");
     for r in &plan.restrictions {
-        let _ = writeln!(out, "  - {}: {}", r.name, restriction_window(plan, r));
+        let mark = sources.mark(&r.source);
+        let _ = writeln!(
+            out,
+            "  - {}: {} {mark}",
+            r.name,
+            restriction_window(plan, r)
+        );
     }
     for advice in &plan.skin_advice {
-        let _ = writeln!(out, "\nYOUR SKIN: {}", advice.text);
+        let mark = sources.mark(&advice.source);
+        let _ = writeln!(out, "\nYOUR SKIN: {} {mark}", advice.text);
     }
     for day in &plan.days {
         let _ = writeln!(out);
@@ -41,43 +56,67 @@ pub fn render_text(plan: &Plan) -> String {
             human_day(day),
             day.phase_name
         );
-        write_routine_text(&mut out, "Morning", &day.am);
-        write_routine_text(&mut out, "Evening", &day.pm);
+        write_routine_text(&mut out, &mut sources, "Morning", &day.am);
+        write_routine_text(&mut out, &mut sources, "Evening", &day.pm);
         let off_limits = by_end(plan, &day.firmly_avoided());
         if !off_limits.is_empty() {
-            let _ = writeln!(out, "  Off-limits today:");
+            let _ = writeln!(out, "  Off-limits today (see HOLD OFF):");
             for (until, names) in off_limits {
                 let _ = writeln!(out, "    - until {until}: {}", names.join("; "));
             }
         }
         let better_later = by_end(plan, &day.better_later);
         if !better_later.is_empty() {
-            let _ = writeln!(out, "  Possible today, better later:");
+            let _ = writeln!(out, "  Possible today, better later (see HOLD OFF):");
             for (until, names) in better_later {
                 let _ = writeln!(out, "    - better from {until}: {}", names.join("; "));
             }
         }
-        write_list_text(&mut out, "Changes today", &day.milestones);
-        write_list_text(&mut out, "What to expect", &day.expect);
-        write_list_text(&mut out, "Tips", &day.tips);
+        let details = &day.details;
+        write_list_text(&mut out, &mut sources, "Changes today", &details.milestones);
+        write_list_text(&mut out, &mut sources, "What to expect", &details.expect);
+        write_list_text(&mut out, &mut sources, "Tips", &details.tips);
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "HOW TO APPLY");
     for tip in &plan.application {
-        let _ = writeln!(out, "  - {}", tip.text);
+        let mark = sources.mark(&tip.source);
+        let _ = writeln!(out, "  - {} {mark}", tip.text);
     }
     let _ = writeln!(out);
+    let mark = sources.mark(&plan.next_session.source);
     let _ = writeln!(
         out,
-        "Next session: around {} ({} weeks).",
+        "Next session: around {} ({} weeks). {mark}",
         human_date(&plan.next_session.at),
         plan.next_session.interval_weeks
     );
-    let _ = writeln!(
-        out,
-        "Sources: the aftercare guide's sections and the referenced evidence; `--format json` lists the source of every line."
-    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "SOURCES");
+    for (number, source) in sources.list.iter().enumerate() {
+        let _ = writeln!(out, "  [{}] {source}", number + 1);
+    }
     out
+}
+
+/// The sources of a text plan, numbered in order of first use.
+#[derive(Default)]
+struct SourceNumbers {
+    list: Vec<String>,
+}
+
+impl SourceNumbers {
+    /// "[n]" for `source`, numbering it if it is new.
+    fn mark(&mut self, source: &str) -> String {
+        let number = match self.list.iter().position(|s| s == source) {
+            Some(index) => index + 1,
+            None => {
+                self.list.push(source.to_owned());
+                self.list.len()
+            }
+        };
+        format!("[{number}]")
+    }
 }
 
 /// The plan as a printable Markdown handout: one section per day, a rule between weeks.
@@ -233,20 +272,38 @@ fn by_end<'p>(plan: &'p Plan, ids: &[String]) -> Vec<(&'p str, Vec<&'p str>)> {
     groups
 }
 
-fn write_routine_text(out: &mut String, title: &str, steps: &[PlanStep]) {
+fn write_routine_text(
+    out: &mut String,
+    sources: &mut SourceNumbers,
+    title: &str,
+    steps: &[PlanStep],
+) {
     let _ = writeln!(out, "  {title}:");
     for (i, step) in steps.iter().enumerate() {
-        let _ = writeln!(out, "    {}. {}: {}", i + 1, step_label(step), step.text);
+        let mark = sources.mark(&step.source);
+        let _ = writeln!(
+            out,
+            "    {}. {}: {} {mark}",
+            i + 1,
+            step_label(step),
+            step.text
+        );
     }
 }
 
-fn write_list_text(out: &mut String, title: &str, items: &[String]) {
+fn write_list_text(
+    out: &mut String,
+    sources: &mut SourceNumbers,
+    title: &str,
+    items: &[SourcedText],
+) {
     if items.is_empty() {
         return;
     }
     let _ = writeln!(out, "  {title}:");
     for item in items {
-        let _ = writeln!(out, "    - {item}");
+        let mark = sources.mark(&item.source);
+        let _ = writeln!(out, "    - {} {mark}", item.text);
     }
 }
 

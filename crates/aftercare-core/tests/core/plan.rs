@@ -235,3 +235,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_line_of_the_text_plan_names_its_source() {
+    let plan = plan_for(
+        "2026-11-26 15:00",
+        "Europe/Berlin",
+        &profile(&[SkinType::Dry], &[Area::Face], None),
+        14,
+    );
+    let text = render_text(&plan);
+    let (body, sources) = text.split_once("\nSOURCES\n").expect("a SOURCES list");
+    let listed: Vec<&str> = sources.lines().collect();
+    // Every day's texts, with the number of their source.
+    for day in &plan.days {
+        let details = &day.details;
+        for item in details
+            .expect
+            .iter()
+            .chain(&details.tips)
+            .chain(&details.milestones)
+        {
+            let number = listed
+                .iter()
+                .position(|line| line.ends_with(&format!("] {}", item.source)))
+                .unwrap_or_else(|| panic!("{} is not listed", item.source))
+                + 1;
+            assert!(
+                body.contains(&format!("{} [{number}]", item.text)),
+                "{} without [{number}]",
+                item.text
+            );
+        }
+    }
+    // And no number without its source.
+    let used = body.matches(" [").count();
+    assert!(used > 0);
+    for (index, line) in listed.iter().enumerate() {
+        assert!(line.starts_with(&format!("  [{}] ", index + 1)), "{line}");
+    }
+}
