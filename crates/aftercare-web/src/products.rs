@@ -8,10 +8,10 @@
 use aftercare_core::{
     Hours,
     inci::{
-        CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType, Status,
-        kb::KnowledgeBase, render::verdict_line,
+        CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType, kb::KnowledgeBase,
+        render::verdict_line,
     },
-    instant::{format_local, parse_instant, parse_time_zone},
+    instant::{parse_instant, parse_time_zone},
     profile::{Profile, SkinType},
 };
 use axum::{
@@ -95,13 +95,6 @@ fn result_view(check: &ProductCheck<'_>) -> ProductResultView {
     ProductResultView {
         verdict: check.verdict.id().to_owned(),
         headline: verdict_line(check),
-        // "Fine from" only for a product that will be fine: with an ingredient not recognised
-        // the headline says when the wait ends and that it still cannot be cleared.
-        usable_from: check
-            .usable_from_hours
-            .filter(|_| check.count(Status::Unknown) == 0)
-            .and_then(|h| check.instant(h))
-            .map(|at| format_local(&at)),
         product_rules,
         ingredients,
     }

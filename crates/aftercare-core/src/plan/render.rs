@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{Plan, PlanDay, PlanStep, SourcedText};
+use crate::Hours;
 
 /// The plan as plain text for a terminal. Every line a person reads ends with a source number
 /// (`[3]`); the numbered sources come last.
@@ -58,14 +59,14 @@ pub fn render_text(plan: &Plan) -> String {
         );
         write_routine_text(&mut out, &mut sources, "Morning", &day.am);
         write_routine_text(&mut out, &mut sources, "Evening", &day.pm);
-        let off_limits = by_end(plan, &day.firmly_avoided());
+        let off_limits = by_end(plan, &day.firmly_avoided(), End::Firm);
         if !off_limits.is_empty() {
             let _ = writeln!(out, "  Off-limits today (see HOLD OFF):");
             for (until, names) in off_limits {
                 let _ = writeln!(out, "    - until {until}: {}", names.join("; "));
             }
         }
-        let better_later = by_end(plan, &day.better_later);
+        let better_later = by_end(plan, &day.better_later, End::Better);
         if !better_later.is_empty() {
             let _ = writeln!(out, "  Possible today, better later (see HOLD OFF):");
             for (until, names) in better_later {
@@ -191,15 +192,16 @@ pub fn render_markdown(plan: &Plan) -> String {
             }
             let _ = writeln!(out);
         }
-        for (title, lead, ids) in [
-            ("Off-limits today", "until", day.firmly_avoided()),
+        for (title, lead, ids, end) in [
+            ("Off-limits today", "until", day.firmly_avoided(), End::Firm),
             (
                 "Possible today, better later",
                 "better from",
                 day.better_later.clone(),
+                End::Better,
             ),
         ] {
-            let groups = by_end(plan, &ids);
+            let groups = by_end(plan, &ids, end);
             if groups.is_empty() {
                 continue;
             }
@@ -254,19 +256,37 @@ pub fn render_markdown(plan: &Plan) -> String {
     out
 }
 
-/// The restrictions `ids` grouped by when they end, earliest first: ("Sat 28 Nov, 15:00", names).
-fn by_end<'p>(plan: &'p Plan, ids: &[String]) -> Vec<(&'p str, Vec<&'p str>)> {
-    let mut restrictions: Vec<_> = plan
+/// Which end of a restriction a day's list shows.
+#[derive(Clone, Copy)]
+enum End {
+    /// Its hard limit (`earliest`): when it stops being off-limits.
+    Firm,
+    /// Its recommended end (`until`): when it is no longer better to wait.
+    Better,
+}
+
+/// The restrictions `ids` grouped by the end `end` names, earliest first:
+/// ("Sat 28 Nov, 15:00", names).
+fn by_end<'p>(plan: &'p Plan, ids: &[String], end: End) -> Vec<(String, Vec<&'p str>)> {
+    let mut restrictions: Vec<(Hours, String, &str)> = plan
         .restrictions
         .iter()
         .filter(|r| ids.contains(&r.id))
+        .map(|r| match end {
+            End::Firm => (
+                r.earliest_hours,
+                human_instant(&r.earliest),
+                r.name.as_str(),
+            ),
+            End::Better => (r.until_hours, r.until_local.clone(), r.name.as_str()),
+        })
         .collect();
-    restrictions.sort_by_key(|r| r.until_hours);
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-    for r in restrictions {
+    restrictions.sort_by_key(|(hours, _, _)| *hours);
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (_, when, name) in restrictions {
         match groups.last_mut() {
-            Some((until, names)) if *until == r.until_local => names.push(&r.name),
-            _ => groups.push((&r.until_local, vec![&r.name])),
+            Some((until, names)) if *until == when => names.push(name),
+            _ => groups.push((when, vec![name])),
         }
     }
     groups

@@ -319,8 +319,6 @@ pub struct ProductResultView {
     pub verdict: String,
     /// The verdict in a sentence.
     pub headline: String,
-    /// "fine from Thu 3 Dec, 15:00".
-    pub usable_from: Option<String>,
     /// The rules about this kind of product, when its kind was given.
     pub product_rules: Vec<ProductRuleView>,
     /// Each ingredient.

@@ -295,7 +295,8 @@ async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine()
         page.html()
     );
     assert!(
-        text_of(&page, "#verdict-title + p").contains("Tue 1 Dec, 15:00"),
+        text_of(&page, "#verdict-title").contains("Fine from Tue 1 Dec, 15:00")
+            && text_of(&page, "section.panel").matches("Fine from").count() == 1,
         "168 h after the treatment"
     );
     let rows = texts_of(&page, "section.panel tbody tr");

@@ -142,6 +142,10 @@ async fn a_patient_link_opens_only_its_own_treatment() {
             page.select(&selector("nav")).next().is_none(),
             "nothing of any plan is shown"
         );
+        assert!(
+            text_of(&page, "footer").contains("In an emergency"),
+            "the emergency guidance is shown even on an error page"
+        );
     }
     let (status, _) = app
         .page(
