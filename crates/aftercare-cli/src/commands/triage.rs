@@ -13,6 +13,7 @@ use std::{
 
 use aftercare_core::{
     Protocol,
+    plan::SourcedText,
     triage::{
         Level, MAX_CHECK_IN_BYTES, TriageResult, TriageRules, parse_check_in, triage_check_in,
     },
@@ -170,11 +171,8 @@ fn describe(path: &Path) -> String {
 fn result_json(result: &TriageResult, protocol: &Protocol) -> anyhow::Result<serde_json::Value> {
     let mut value = serde_json::to_value(result)?;
     if let Some(object) = value.as_object_mut() {
-        let emergency = &protocol.notices.emergency;
-        object.insert(
-            "emergency".to_owned(),
-            serde_json::json!({"text": emergency.text, "source": emergency.source.citation}),
-        );
+        let emergency = SourcedText::of(&protocol.notices.emergency);
+        object.insert("emergency".to_owned(), serde_json::to_value(emergency)?);
     }
     Ok(value)
 }

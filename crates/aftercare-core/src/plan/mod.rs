@@ -193,7 +193,9 @@ pub struct NextSession {
 }
 
 impl SourcedText {
-    fn of(text: &crate::protocol::Text) -> SourcedText {
+    /// A protocol text with its citation: the shape every output gives a sourced text in
+    /// (`{"text", "source"}`).
+    pub fn of(text: &crate::protocol::Text) -> SourcedText {
         SourcedText {
             text: text.text.clone(),
             source: citation(&text.source),

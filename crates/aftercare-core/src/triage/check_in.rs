@@ -148,7 +148,11 @@ pub enum CheckInError {
         given: String,
     },
     /// A time outside the years an instant may have ([`crate::instant::YEARS`]).
-    #[error("{field}: '{given}' is outside the years 1900 to 2200")]
+    #[error(
+        "{field}: '{given}' is outside the years {first} to {last}",
+        first = crate::instant::YEARS.start(),
+        last = crate::instant::YEARS.end()
+    )]
     InstantOutOfRange {
         /// `treated_at`, `at` or `history[i].at`.
         field: String,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use aftercare_core::{
     instant::{parse_instant, parse_time_zone},
-    plan::{MAX_PLAN_DAYS, generate_plan},
+    plan::{MAX_PLAN_DAYS, SourcedText, generate_plan},
     profile::{Area, Fitzpatrick, Profile, SkinType},
     protocol::Protocol,
     triage::{CheckIn, CheckInSpec, PastCheckInSpec, TriageResult, triage_check_in},
@@ -275,7 +275,7 @@ pub struct EmergencyResponse {
 impl TriageResponse {
     /// The response for `result`, judged by `protocol`.
     fn of(result: TriageResult, protocol: &Protocol) -> Self {
-        let emergency = &protocol.notices.emergency;
+        let emergency = SourcedText::of(&protocol.notices.emergency);
         TriageResponse {
             id: result.id,
             level: result.level.id().to_owned(),
@@ -294,8 +294,8 @@ impl TriageResponse {
             hours_since_treatment: result.hours_since_treatment,
             day: result.day,
             emergency: EmergencyResponse {
-                text: emergency.text.clone(),
-                source: emergency.source.citation.clone(),
+                text: emergency.text,
+                source: emergency.source,
             },
         }
     }
