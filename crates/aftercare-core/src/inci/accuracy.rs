@@ -326,15 +326,43 @@ impl fmt::Display for AccuracyReport {
             "Per-category precision and recall over {} products (ingredient level):",
             self.products
         )?;
-        writeln!(
-            f,
-            "{:<20} {:>8} {:>6} {:>9} {:>8} {:>9} {:>7}",
-            "category", "labelled", "found", "predicted", "correct", "precision", "recall"
-        )?;
-        let percent = |v: Option<f64>| match v {
-            Some(v) => format!("{:.1}%", v * 100.0),
-            None => "-".to_owned(),
+        let row = |f: &mut fmt::Formatter<'_>, cells: [&dyn fmt::Display; 7]| {
+            writeln!(
+                f,
+                "{:<20} {:>8} {:>6} {:>9} {:>8} {:>9} {:>7}",
+                cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]
+            )
         };
+        let scored = |f: &mut fmt::Formatter<'_>, name: &str, score: CategoryScore| {
+            let percent = |v: Option<f64>| match v {
+                Some(v) => format!("{:.1}%", v * 100.0),
+                None => "-".to_owned(),
+            };
+            row(
+                f,
+                [
+                    &name,
+                    &score.labelled,
+                    &score.found,
+                    &score.predicted,
+                    &score.correct,
+                    &percent(score.precision()),
+                    &percent(score.recall()),
+                ],
+            )
+        };
+        row(
+            f,
+            [
+                &"category",
+                &"labelled",
+                &"found",
+                &"predicted",
+                &"correct",
+                &"precision",
+                &"recall",
+            ],
+        )?;
         let mut group = None;
         for category in Category::ALL {
             let score = self.score(*category);
@@ -348,44 +376,25 @@ impl fmt::Display for AccuracyReport {
                 };
                 writeln!(f, "-- {title}")?;
             }
-            if !is_labelled(*category) {
-                writeln!(
+            if score.not_labelled {
+                let dash = &"-";
+                row(
                     f,
-                    "{:<20} {:>8} {:>6} {:>9} {:>8} {:>9} {:>7}",
-                    category.id(),
-                    "-",
-                    "-",
-                    score.predicted,
-                    "-",
-                    "not",
-                    "labelled"
+                    [
+                        &category.id(),
+                        dash,
+                        dash,
+                        &score.predicted,
+                        dash,
+                        &"not",
+                        &"labelled",
+                    ],
                 )?;
                 continue;
             }
-            writeln!(
-                f,
-                "{:<20} {:>8} {:>6} {:>9} {:>8} {:>9} {:>7}",
-                category.id(),
-                score.labelled,
-                score.found,
-                score.predicted,
-                score.correct,
-                percent(score.precision()),
-                percent(score.recall())
-            )?;
+            scored(f, category.id(), score)?;
             if *category == Category::FragranceAllergen {
-                let score = self.classic_allergens;
-                writeln!(
-                    f,
-                    "{:<20} {:>8} {:>6} {:>9} {:>8} {:>9} {:>7}",
-                    "  of which EU 26",
-                    score.labelled,
-                    score.found,
-                    score.predicted,
-                    score.correct,
-                    percent(score.precision()),
-                    percent(score.recall())
-                )?;
+                scored(f, "  of which EU 26", self.classic_allergens)?;
             }
         }
         if !self.disagreements.is_empty() {

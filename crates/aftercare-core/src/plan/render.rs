@@ -59,18 +59,10 @@ pub fn render_text(plan: &Plan) -> String {
         );
         write_routine_text(&mut out, &mut sources, "Morning", &day.am);
         write_routine_text(&mut out, &mut sources, "Evening", &day.pm);
-        let off_limits = by_end(plan, &day.firmly_avoided(), End::Firm);
-        if !off_limits.is_empty() {
-            let _ = writeln!(out, "  Off-limits today (see HOLD OFF):");
-            for (until, names) in off_limits {
-                let _ = writeln!(out, "    - until {until}: {}", names.join("; "));
-            }
-        }
-        let better_later = by_end(plan, &day.better_later, End::Better);
-        if !better_later.is_empty() {
-            let _ = writeln!(out, "  Possible today, better later (see HOLD OFF):");
-            for (until, names) in better_later {
-                let _ = writeln!(out, "    - better from {until}: {}", names.join("; "));
+        for list in restriction_lists(plan, day) {
+            let _ = writeln!(out, "  {} (see HOLD OFF):", list.title);
+            for (when, names) in &list.groups {
+                let _ = writeln!(out, "    - {} {when}: {}", list.lead, names.join("; "));
             }
         }
         let details = &day.details;
@@ -192,23 +184,11 @@ pub fn render_markdown(plan: &Plan) -> String {
             }
             let _ = writeln!(out);
         }
-        for (title, lead, ids, end) in [
-            ("Off-limits today", "until", day.firmly_avoided(), End::Firm),
-            (
-                "Possible today, better later",
-                "better from",
-                day.better_later.clone(),
-                End::Better,
-            ),
-        ] {
-            let groups = by_end(plan, &ids, end);
-            if groups.is_empty() {
-                continue;
-            }
-            let _ = writeln!(out, "**{title}**\n");
-            for (until, names) in groups {
+        for list in restriction_lists(plan, day) {
+            let _ = writeln!(out, "**{}**\n", list.title);
+            for (when, names) in &list.groups {
                 let names: Vec<String> = names.iter().map(|n| escape_md(n)).collect();
-                let _ = writeln!(out, "- {lead} {until}: {}", names.join("; "));
+                let _ = writeln!(out, "- {} {when}: {}", list.lead, names.join("; "));
             }
             let _ = writeln!(out);
         }
@@ -254,6 +234,34 @@ pub fn render_markdown(plan: &Plan) -> String {
         escape_md(&plan.next_session.source)
     );
     out
+}
+
+/// One of a day's restriction lists: its title, the word before each date, and the names
+/// grouped by date.
+struct RestrictionList<'p> {
+    title: &'static str,
+    lead: &'static str,
+    groups: Vec<(String, Vec<&'p str>)>,
+}
+
+/// A day's non-empty restriction lists, for both renderers: what is off-limits (until its hard
+/// limit), then what is possible but better later (until its recommended end).
+fn restriction_lists<'p>(plan: &'p Plan, day: &PlanDay) -> Vec<RestrictionList<'p>> {
+    [
+        RestrictionList {
+            title: "Off-limits today",
+            lead: "until",
+            groups: by_end(plan, &day.firmly_avoided(), End::Firm),
+        },
+        RestrictionList {
+            title: "Possible today, better later",
+            lead: "better from",
+            groups: by_end(plan, &day.better_later, End::Better),
+        },
+    ]
+    .into_iter()
+    .filter(|list| !list.groups.is_empty())
+    .collect()
 }
 
 /// Which end of a restriction a day's list shows.
