@@ -21,7 +21,7 @@ use aftercare_web::{
     settings::{Overrides, SettingsError},
 };
 use anyhow::Context as _;
-use secrecy::ExposeSecret as _;
+use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::failure::bad_input;
 
@@ -88,8 +88,7 @@ pub fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
     block_on(async {
         // Read-only and as it is: a backup never migrates the live database (a newer binary
         // run beside an older server) nor the copy it checks.
-        let settings = settings(&args.common).map_err(bad_input)?;
-        let url = settings.database.connection_url();
+        let (url, _) = database(&args.common)?;
         if aftercare_store::is_postgres_url(url.expose_secret()) {
             return Err(bad_input(
                 "backup: the database is PostgreSQL; back it up with pg_dump \
@@ -129,8 +128,7 @@ pub fn run_export(args: ExportArgs) -> anyhow::Result<()> {
     let dump = block_on(async {
         // Read-only and never migrated: a mistyped path is an error rather than a new, empty
         // database exported as if it were the clinic's; an older schema says to migrate.
-        let settings = settings(&args.common).map_err(bad_input)?;
-        let url = settings.database.connection_url();
+        let (url, _) = database(&args.common)?;
         let store = open_database(url.expose_secret(), Access::ReadCurrent).await?;
         let dump = store
             .export_all()
@@ -199,26 +197,28 @@ pub(crate) fn block_on<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyh
         .block_on(work)
 }
 
-fn settings(common: &CommonArgs) -> Result<Settings, SettingsError> {
-    Settings::load(
+/// The database the flags, environment or config file name (as `aftercare serve` resolves it):
+/// its URL, and the pool limits a migrated open uses.
+fn database(common: &CommonArgs) -> anyhow::Result<(SecretString, PoolLimits)> {
+    let settings: Result<Settings, SettingsError> = Settings::load(
         common.config.as_deref(),
         None,
         &Overrides {
             database: common.database.clone(),
             ..Overrides::default()
         },
-    )
+    );
+    let settings = settings.map_err(bad_input)?;
+    Ok((
+        settings.database.connection_url(),
+        settings.database.pool_limits(),
+    ))
 }
 
 /// Opens (and migrates) the database named by the flags, environment or config file.
 async fn open(common: &CommonArgs) -> anyhow::Result<Arc<dyn Store>> {
-    let settings = settings(common).map_err(bad_input)?;
-    let url = settings.database.connection_url();
-    open_database(
-        url.expose_secret(),
-        Access::Migrated(settings.database.pool_limits()),
-    )
-    .await
+    let (url, limits) = database(common)?;
+    open_database(url.expose_secret(), Access::Migrated(limits)).await
 }
 
 /// How a command opens the database.

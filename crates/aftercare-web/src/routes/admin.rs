@@ -16,7 +16,7 @@ use axum::{
 use crate::{
     auth::{AdminUser, token::generate_token},
     error::AppError,
-    extract::FormData,
+    extract::{FormData, FormError},
     input,
     protocols::{self, validate_upload},
     routes::{auth::FlashQuery, clinic::clinic_nav},
@@ -149,7 +149,7 @@ async fn invite(
     };
     // Only a member of this clinic is refused here: saying that an e-mail has an account at
     // another clinic would tell one clinic about another's staff. An invitation to such an
-    // address is made as any other; accepting it says the account exists, to its owner only.
+    // address is made as any other; accepting it answers as a used link does (docs/web.md).
     if state
         .store()
         .find_user_by_email(&email)
@@ -257,9 +257,10 @@ async fn upload_protocol(
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("file") {
             if upload.is_some() {
-                return Err(AppError::Invalid(
-                    "The field `file` was sent more than once; upload one protocol file.".into(),
-                ));
+                return Err(FormError::Repeated {
+                    field: "file".into(),
+                }
+                .into());
             }
             let name = field.file_name().unwrap_or("protocol.toml").to_owned();
             let bytes = field.bytes().await.map_err(multipart_error)?;
