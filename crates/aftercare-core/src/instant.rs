@@ -80,7 +80,8 @@ pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime,
         // A local time the clocks skip or repeat is refused rather than moved: an hour off
         // would shift every boundary of the plan.
         let zone_name = || tz.iana_name().unwrap_or("this time zone").to_owned();
-        match tz.to_ambiguous_zoned_datetime(civil).offset() {
+        let ambiguous = tz.to_ambiguous_zoned_datetime(civil);
+        match ambiguous.offset() {
             AmbiguousOffset::Gap { .. } => {
                 return Err(InstantError::SkippedLocalTime(text.to_owned(), zone_name()));
             }
@@ -90,11 +91,10 @@ pub fn parse_instant(text: &str, tz: Option<&TimeZone>) -> Result<ZonedDateTime,
                     zone_name(),
                 ));
             }
-            AmbiguousOffset::Unambiguous { .. } => {}
+            AmbiguousOffset::Unambiguous { .. } => ambiguous
+                .unambiguous()
+                .map_err(|_| InstantError::Malformed(text.to_owned()))?,
         }
-        civil
-            .to_zoned_datetime(tz.clone())
-            .map_err(|_| InstantError::Malformed(text.to_owned()))?
     };
     // The year of the instant itself (in UTC), whatever zone it is shown in.
     if !YEARS.contains(&zoned.timestamp().to_zoned_datetime(TimeZone::UTC).year()) {
