@@ -277,17 +277,17 @@ async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine()
     let link = app.clinic_with_patient("Shopper", &[]).await.2;
     let products = format!("{link}/products");
     assert_eq!(app.page(&browser(), &products).await.0, StatusCode::OK);
+    // One product checked through the form: the status and the result page.
+    let check = async |form: &[(&str, &str)]| {
+        let (status, _, page) = app.post_form(&browser(), &products, form).await;
+        (status, page)
+    };
 
-    let (status, _, page) = app
-        .post_form(
-            &browser(),
-            &products,
-            &[
-                ("ingredients", "Aqua, Glycerin, Sodium Hyaluronate, Retinol"),
-                ("type", "serum"),
-            ],
-        )
-        .await;
+    let (status, page) = check(&[
+        ("ingredients", "Aqua, Glycerin, Sodium Hyaluronate, Retinol"),
+        ("type", "serum"),
+    ])
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         page.select(&selector("h2.verdict-wait")).next().is_some(),
@@ -306,13 +306,7 @@ async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine()
         "each reason carries its source: {rows:?}"
     );
     // The kind of product has its own rule, with its reason and source.
-    let (_, _, page) = app
-        .post_form(
-            &browser(),
-            &products,
-            &[("ingredients", "Aqua, Glycerin"), ("type", "makeup")],
-        )
-        .await;
+    let (_, page) = check(&[("ingredients", "Aqua, Glycerin"), ("type", "makeup")]).await;
     let rules = texts_of(&page, ".product-rules li");
     assert!(
         rules
@@ -321,13 +315,7 @@ async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine()
         "{rules:?}"
     );
 
-    let (_, _, page) = app
-        .post_form(
-            &browser(),
-            &products,
-            &[("ingredients", "Aqua, Glycerin, Zzqxium Moonflower Essence")],
-        )
-        .await;
+    let (_, page) = check(&[("ingredients", "Aqua, Glycerin, Zzqxium Moonflower Essence")]).await;
     assert!(
         page.select(&selector("h2.verdict-unknown"))
             .next()
@@ -335,20 +323,12 @@ async fn the_product_checker_gives_todays_verdict_and_the_date_it_becomes_fine()
         "an unknown ingredient is never fine"
     );
     // Waiting and not recognised: the wait's end is given, but never as "fine from".
-    let (_, _, page) = app
-        .post_form(
-            &browser(),
-            &products,
-            &[("ingredients", "Aqua, Retinol, Zzqxium Moonflower Essence")],
-        )
-        .await;
+    let (_, page) = check(&[("ingredients", "Aqua, Retinol, Zzqxium Moonflower Essence")]).await;
     let verdict = text_of(&page, "section.panel");
     assert!(verdict.contains("cannot be cleared"), "{verdict}");
     assert!(!verdict.contains("Fine from"), "{verdict}");
 
-    let (status, _, page) = app
-        .post_form(&browser(), &products, &[("ingredients", "   ")])
-        .await;
+    let (status, page) = check(&[("ingredients", "   ")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text_of(&page, ".error-summary").contains("empty"));
 }
