@@ -226,9 +226,9 @@ impl Rating {
 
     /// A rating from a number as JSON gives it: `None` unless it is a whole number from 0 to 10.
     pub fn from_number(value: f64) -> Option<Rating> {
-        let whole = value.is_finite() && value.fract() == 0.0;
         // Whole and in range, so the cast is exact.
-        (whole && (0.0..=f64::from(Self::MAX)).contains(&value)).then_some(Rating(value as u8))
+        (is_whole(value) && (0.0..=f64::from(Self::MAX)).contains(&value))
+            .then_some(Rating(value as u8))
     }
 
     /// A rating of `value`, or 10 when it is higher.
@@ -582,10 +582,15 @@ fn symptom(field: &str, given: &str) -> Result<Symptom, CheckInError> {
     })
 }
 
+/// Whether a number from JSON is a whole number (a rating must be).
+fn is_whole(value: f64) -> bool {
+    value.is_finite() && value.fract() == 0.0
+}
+
 fn rating(field: &str, value: f64) -> Result<Rating, CheckInError> {
     Rating::from_number(value).ok_or_else(|| {
         let field = field.to_owned();
-        if value.is_finite() && value.fract() == 0.0 {
+        if is_whole(value) {
             CheckInError::RatingOutOfRange { field, value }
         } else {
             CheckInError::RatingNotWhole { field, value }
