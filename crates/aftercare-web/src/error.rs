@@ -8,7 +8,7 @@
 
 use axum::{
     Json,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Serialize;
@@ -198,29 +198,34 @@ impl<E: Into<AppError>> From<E> for ApiError {
     }
 }
 
+impl AppError {
+    /// Logs the error and returns what an API answer is made of: the status, the headers it
+    /// needs (`WWW-Authenticate`, `Retry-After`) and the `error` body. [`ApiError`] answers
+    /// with them as they are; an endpoint may add to the body (the triage adds the emergency
+    /// guidance).
+    pub fn into_api_parts(self) -> (StatusCode, HeaderMap, ErrorBody) {
+        self.log();
+        let status = self.status();
+        let mut headers = HeaderMap::new();
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        let body = ErrorBody {
+            code: self.code().into(),
+            message: self.public_message(),
+        };
+        (status, headers, body)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ApiError(error) = self;
-        error.log();
-        let status = error.status();
-        let body = ErrorResponse {
-            error: ErrorBody {
-                code: error.code().into(),
-                message: error.public_message(),
-            },
-        };
-        let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
-        }
-        response
+        let (status, headers, error) = error.into_api_parts();
+        (status, headers, Json(ErrorResponse { error })).into_response()
     }
 }
 

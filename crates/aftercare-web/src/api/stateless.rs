@@ -1,6 +1,7 @@
 //! The stateless API: a plan (CONTRACT §6), an ingredient check (CONTRACT §4) and a triage
 //! (CONTRACT §5) from the CONTRACT inputs, with the built-in protocol. Nothing is stored and
-//! no account is needed; inputs are bounded (64 KiB for a list or a check-in).
+//! no account is needed; inputs are bounded (an ingredient list at most 64 KiB, every body at
+//! most the server's `[limits] body_bytes`).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,11 @@ use aftercare_core::{
     protocol::Protocol,
     triage::{CheckIn, CheckInSpec, PastCheckInSpec, TriageResult, triage_check_in},
 };
-use axum::{Json, extract::State};
+use axum::{
+    Json,
+    extract::State,
+    response::{IntoResponse, Response},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{
     ToSchema,
@@ -19,7 +24,7 @@ use utoipa::{
 };
 
 use crate::{
-    error::{ApiError, AppError, ErrorResponse},
+    error::{ApiError, AppError, ErrorBody, ErrorResponse},
     extract::ApiJson,
     protocols,
     state::AppState,
@@ -272,10 +277,52 @@ pub struct EmergencyResponse {
     pub source: String,
 }
 
+impl EmergencyResponse {
+    /// `protocol`'s emergency guidance.
+    fn of(protocol: &Protocol) -> Self {
+        let emergency = SourcedText::of(&protocol.notices.emergency);
+        EmergencyResponse {
+            text: emergency.text,
+            source: emergency.source,
+        }
+    }
+}
+
+/// A check-in the triage refused. It may still have reported a red flag, so the error carries
+/// the emergency guidance too (as `aftercare triage` prints it after a refused check-in).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TriageErrorResponse {
+    /// What went wrong, as on every API error.
+    pub error: ErrorBody,
+    /// The protocol's emergency guidance.
+    pub emergency: EmergencyResponse,
+}
+
+/// An [`ApiError`] from the triage endpoint, answered with the emergency guidance.
+#[derive(Debug)]
+pub struct TriageError(ApiError);
+
+impl<E: Into<ApiError>> From<E> for TriageError {
+    fn from(error: E) -> Self {
+        TriageError(error.into())
+    }
+}
+
+impl IntoResponse for TriageError {
+    fn into_response(self) -> Response {
+        let TriageError(ApiError(error)) = self;
+        let (status, headers, body) = error.into_api_parts();
+        let body = TriageErrorResponse {
+            error: body,
+            emergency: EmergencyResponse::of(&protocols::builtin()),
+        };
+        (status, headers, Json(body)).into_response()
+    }
+}
+
 impl TriageResponse {
     /// The response for `result`, judged by `protocol`.
     fn of(result: TriageResult, protocol: &Protocol) -> Self {
-        let emergency = SourcedText::of(&protocol.notices.emergency);
         TriageResponse {
             id: result.id,
             level: result.level.id().to_owned(),
@@ -293,10 +340,7 @@ impl TriageResponse {
             advice: result.advice,
             hours_since_treatment: result.hours_since_treatment,
             day: result.day,
-            emergency: EmergencyResponse {
-                text: emergency.text,
-                source: emergency.source,
-            },
+            emergency: EmergencyResponse::of(protocol),
         }
     }
 }
@@ -304,7 +348,9 @@ impl TriageResponse {
 /// Triage of one symptom check-in.
 ///
 /// The level is the highest rule that fired; every rule that fired is a reason. Anything
-/// above `expected` means: contact the practitioner (or more, as the level says).
+/// above `expected` means: contact the practitioner (or more, as the level says). A refused
+/// check-in may still have reported a red flag, so every answer, an error included, carries
+/// the emergency guidance.
 #[utoipa::path(
     post,
     path = "/api/v1/triage",
@@ -312,13 +358,16 @@ impl TriageResponse {
     request_body = TriageRequest,
     responses(
         (status = 200, description = "The triage result", body = TriageResponse),
-        (status = 400, description = "Not JSON", body = ErrorResponse),
-        (status = 422, description = "An unknown symptom, a rating outside 0-10, a temperature outside 30-45 °C, a check-in before the treatment…", body = ErrorResponse),
+        (status = 400, description = "Not JSON", body = TriageErrorResponse),
+        (status = 413, description = "The body is larger than the server's limit ([limits] body_bytes)", body = TriageErrorResponse),
+        (status = 415, description = "The body is not sent with Content-Type: application/json", body = TriageErrorResponse),
+        (status = 422, description = "An unknown symptom, a rating outside 0-10, a temperature outside 30-45 °C, a check-in before the treatment…", body = TriageErrorResponse),
     )
 )]
 pub async fn triage(
-    ApiJson(request): ApiJson<TriageRequest>,
-) -> Result<Json<TriageResponse>, ApiError> {
+    request: Result<ApiJson<TriageRequest>, ApiError>,
+) -> Result<Json<TriageResponse>, TriageError> {
+    let ApiJson(request) = request?;
     let spec = CheckInSpec {
         id: request.id,
         treated_at: request.treated_at,

@@ -115,13 +115,7 @@ async fn the_triage_endpoint_follows_contract_section_5() {
     assert_eq!(result["level"], "expected");
     assert!(!result["advice"].as_array().unwrap().is_empty());
     // Even an "expected" result carries the emergency guidance and its source.
-    assert!(
-        result["emergency"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("emergency number")
-    );
-    assert!(result["emergency"]["source"].is_string());
+    assert_carries_emergency_guidance(&result);
 
     let fever: Value = client
         .post(app.at("/api/v1/triage"))
@@ -176,7 +170,56 @@ async fn the_triage_endpoint_follows_contract_section_5() {
             error["error"]["message"].as_str().unwrap().contains(needle),
             "{error}"
         );
+        assert_carries_emergency_guidance(&error);
     }
+
+    // A refused check-in may still report a red flag: whatever is wrong with it (not JSON,
+    // bad JSON, too big), the answer tells where to turn in an emergency.
+    let too_big = check_in(json!({
+        "id": "x".repeat(app.settings.limits.body_bytes),
+        "symptoms": ["fever"],
+    }));
+    for (body, content_type, status) in [
+        (
+            r#"{"symptoms": ["throat_swelling"]"#.to_owned(),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            r#"{"symptoms": ["throat_swelling"]}"#.to_owned(),
+            "text/plain",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            too_big.to_string(),
+            "application/json",
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ] {
+        let response = client
+            .post(app.at("/api/v1/triage"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{content_type}");
+        let error: Value = response.json().await.unwrap();
+        assert!(error["error"]["code"].is_string(), "{error}");
+        assert_carries_emergency_guidance(&error);
+    }
+}
+
+/// The protocol's emergency guidance with its source, as every triage answer carries it.
+fn assert_carries_emergency_guidance(answer: &Value) {
+    let text = answer["emergency"]["text"].as_str().unwrap_or_default();
+    assert!(text.contains("emergency number"), "{answer}");
+    assert!(
+        answer["emergency"]["source"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
