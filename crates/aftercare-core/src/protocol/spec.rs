@@ -58,10 +58,10 @@ pub struct MetaSpec {
     pub id: String,
     /// Version of this protocol's content.
     pub version: String,
-    /// Human title.
-    pub title: String,
-    /// The procedure it is for.
-    pub procedure: String,
+    /// Human title (not empty).
+    pub title: Spanned<String>,
+    /// The procedure it is for (not empty).
+    pub procedure: Spanned<String>,
     /// Where the protocol as a whole comes from.
     pub source: Spanned<String>,
 }
@@ -72,8 +72,8 @@ pub struct MetaSpec {
 pub struct SourceSpec {
     /// `guide` (a section of the aftercare guide) or `reference` (sourced evidence).
     pub kind: Spanned<String>,
-    /// The guide's section title, or the reference's title.
-    pub title: String,
+    /// The guide's section title, or the reference's title (not empty).
+    pub title: Spanned<String>,
     /// Where in the reference (section number, table), if useful.
     pub detail: Option<String>,
     /// A link, if there is one.
@@ -112,14 +112,14 @@ pub struct TextSpec {
 pub struct PhaseSpec {
     /// Stable id.
     pub id: Spanned<String>,
-    /// Human name.
-    pub name: String,
+    /// Human name (not empty).
+    pub name: Spanned<String>,
     /// First hour of the phase.
     pub from_hours: Spanned<i64>,
     /// First hour after the phase; absent for the last phase.
     pub until_hours: Option<Spanned<i64>>,
-    /// What the phase is about.
-    pub summary: String,
+    /// What the phase is about (not empty).
+    pub summary: Spanned<String>,
     /// Source id of the phase.
     pub source: Spanned<String>,
     /// What to expect during the phase.
@@ -166,16 +166,16 @@ pub struct RestrictionSpec {
     pub id: Spanned<String>,
     /// `activity`, `ingredient` or `product`.
     pub kind: Spanned<String>,
-    /// Human name.
-    pub name: String,
+    /// Human name (not empty).
+    pub name: Spanned<String>,
     /// Hard limit: not before this hour (default: `until_hours`).
     pub earliest_hours: Option<Spanned<i64>>,
     /// Recommended: hold off until this hour.
     pub until_hours: Spanned<i64>,
-    /// Why.
-    pub reason: String,
-    /// What to do once it ends (e.g. "reintroduce gradually").
-    pub after: Option<String>,
+    /// Why (not empty).
+    pub reason: Spanned<String>,
+    /// What to do once it ends (e.g. "reintroduce gradually"; not empty when given).
+    pub after: Option<Spanned<String>>,
     /// Source id.
     pub source: Spanned<String>,
     /// Product types the restriction applies to, for kind `product` (`--type makeup`).
@@ -200,8 +200,8 @@ pub struct RecommendationSpec {
     pub id: Spanned<String>,
     /// Recommended from this hour.
     pub from_hours: Spanned<i64>,
-    /// Why it helps.
-    pub reason: String,
+    /// Why it helps (not empty).
+    pub reason: Spanned<String>,
     /// Source id.
     pub source: Spanned<String>,
 }
@@ -216,8 +216,8 @@ pub struct SkinCautionSpec {
     pub skin: Vec<SkinType>,
     /// Lowest rating that counts (for rated flags).
     pub min_rating: Option<u8>,
-    /// Why.
-    pub reason: String,
+    /// Why (not empty).
+    pub reason: Spanned<String>,
     /// Source id.
     pub source: Spanned<String>,
 }
@@ -228,8 +228,8 @@ pub struct SkinCautionSpec {
 pub struct SkinTypeSpec {
     /// The skin type.
     pub id: Spanned<SkinType>,
-    /// What the guide says for it, in one line.
-    pub summary: String,
+    /// What the guide says for it, in one line (not empty).
+    pub summary: Spanned<String>,
     /// Source id.
     pub source: Spanned<String>,
     /// Tips.
@@ -242,8 +242,8 @@ pub struct SkinTypeSpec {
 pub struct AreaSpec {
     /// The area.
     pub id: Spanned<Area>,
-    /// Human name.
-    pub name: String,
+    /// Human name (not empty).
+    pub name: Spanned<String>,
     /// Tips.
     #[serde(default)]
     pub tips: Vec<TextSpec>,
@@ -263,10 +263,10 @@ pub struct FitzpatrickSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaqSpec {
-    /// The question.
-    pub question: String,
-    /// The answer.
-    pub answer: String,
+    /// The question (not empty).
+    pub question: Spanned<String>,
+    /// The answer (not empty).
+    pub answer: Spanned<String>,
     /// Source id.
     pub source: Spanned<String>,
 }
@@ -275,10 +275,10 @@ pub struct FaqSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MythSpec {
-    /// The myth.
-    pub myth: String,
-    /// The facts.
-    pub fact: String,
+    /// The myth (not empty).
+    pub myth: Spanned<String>,
+    /// The facts (not empty).
+    pub fact: Spanned<String>,
     /// Source id.
     pub source: Spanned<String>,
 }

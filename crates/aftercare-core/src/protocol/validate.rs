@@ -209,6 +209,25 @@ fn ctx<'a, T>(
     }
 }
 
+/// Each entry of an optional list section, validated by `entry` with the section's context;
+/// an absent section is an empty list.
+fn each_entry<T, U>(
+    section: &Option<Section<Vec<T>>>,
+    sources: &BTreeMap<String, Source>,
+    mut entry: impl FnMut(&ValidationContext<'_>, &T) -> Result<U, SpecError>,
+) -> Result<Vec<U>, SpecError> {
+    let Some(section) = section else {
+        return Ok(Vec::new());
+    };
+    let c = ctx(section, sources);
+    section
+        .value
+        .get_ref()
+        .iter()
+        .map(|item| entry(&c, item))
+        .collect()
+}
+
 /// Validates the gathered sections into a `Protocol`.
 pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protocol, SpecError> {
     let sources = validate_sources(required(&sections.sources, "sources", &missing)?)?;
@@ -235,175 +254,90 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
         &restrictions,
     )?;
 
-    let recommended = match &sections.recommended {
-        Some(section) => {
-            let c = ctx(section, &sources);
-            section
-                .value
-                .get_ref()
-                .iter()
-                .map(|r| {
-                    Ok(Recommendation {
-                        category: c.category(&r.id)?,
-                        from: c.hours(&r.from_hours)?,
-                        reason: r.reason.trim().to_owned(),
-                        source: c.source(&r.source)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SpecError>>()?
-        }
-        None => Vec::new(),
-    };
+    let recommended = each_entry(&sections.recommended, &sources, |c, r| {
+        Ok(Recommendation {
+            category: c.category(&r.id)?,
+            from: c.hours(&r.from_hours)?,
+            reason: c.readable(&r.reason)?,
+            source: c.source(&r.source)?,
+        })
+    })?;
 
-    let skin_cautions = match &sections.skin_cautions {
-        Some(section) => {
-            let c = ctx(section, &sources);
-            section
-                .value
-                .get_ref()
-                .iter()
-                .map(|s| {
-                    if s.skin.is_empty() {
-                        return Err(
-                            c.error(s.id.span(), "a skin caution needs at least one skin type")
-                        );
-                    }
-                    if s.min_rating.is_some_and(|r| r > 5) {
-                        return Err(c.error(s.id.span(), "min_rating must be 0-5"));
-                    }
-                    Ok(SkinCaution {
-                        category: c.category(&s.id)?,
-                        skin: s.skin.clone(),
-                        min_rating: s.min_rating,
-                        reason: s.reason.trim().to_owned(),
-                        source: c.source(&s.source)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SpecError>>()?
+    let skin_cautions = each_entry(&sections.skin_cautions, &sources, |c, s| {
+        if s.skin.is_empty() {
+            return Err(c.error(s.id.span(), "a skin caution needs at least one skin type"));
         }
-        None => Vec::new(),
-    };
+        if s.min_rating.is_some_and(|r| r > 5) {
+            return Err(c.error(s.id.span(), "min_rating must be 0-5"));
+        }
+        Ok(SkinCaution {
+            category: c.category(&s.id)?,
+            skin: s.skin.clone(),
+            min_rating: s.min_rating,
+            reason: c.readable(&s.reason)?,
+            source: c.source(&s.source)?,
+        })
+    })?;
 
-    let skin_types = match &sections.skin_types {
-        Some(section) => {
-            let c = ctx(section, &sources);
-            let mut seen = Vec::new();
-            section
-                .value
-                .get_ref()
-                .iter()
-                .map(|s| {
-                    let skin = *s.id.get_ref();
-                    if seen.contains(&skin) {
-                        return Err(
-                            c.error(s.id.span(), format!("skin type '{skin}' is listed twice"))
-                        );
-                    }
-                    seen.push(skin);
-                    Ok(SkinTypeAdvice {
-                        skin,
-                        summary: s.summary.trim().to_owned(),
-                        source: c.source(&s.source)?,
-                        tips: c.texts(&s.tips)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SpecError>>()?
+    let mut seen_skin = Vec::new();
+    let skin_types = each_entry(&sections.skin_types, &sources, |c, s| {
+        let skin = *s.id.get_ref();
+        if seen_skin.contains(&skin) {
+            return Err(c.error(s.id.span(), format!("skin type '{skin}' is listed twice")));
         }
-        None => Vec::new(),
-    };
+        seen_skin.push(skin);
+        Ok(SkinTypeAdvice {
+            skin,
+            summary: c.readable(&s.summary)?,
+            source: c.source(&s.source)?,
+            tips: c.texts(&s.tips)?,
+        })
+    })?;
 
-    let areas = match &sections.areas {
-        Some(section) => {
-            let c = ctx(section, &sources);
-            let mut seen = Vec::new();
-            section
-                .value
-                .get_ref()
-                .iter()
-                .map(|a| {
-                    let area = *a.id.get_ref();
-                    if seen.contains(&area) {
-                        return Err(c.error(a.id.span(), format!("area '{area}' is listed twice")));
-                    }
-                    seen.push(area);
-                    Ok(AreaAdvice {
-                        area,
-                        name: a.name.trim().to_owned(),
-                        tips: c.texts(&a.tips)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SpecError>>()?
+    let mut seen_area = Vec::new();
+    let areas = each_entry(&sections.areas, &sources, |c, a| {
+        let area = *a.id.get_ref();
+        if seen_area.contains(&area) {
+            return Err(c.error(a.id.span(), format!("area '{area}' is listed twice")));
         }
-        None => Vec::new(),
-    };
+        seen_area.push(area);
+        Ok(AreaAdvice {
+            area,
+            name: c.readable(&a.name)?,
+            tips: c.texts(&a.tips)?,
+        })
+    })?;
 
-    let fitzpatrick = match &sections.fitzpatrick {
-        Some(section) => {
-            let c = ctx(section, &sources);
-            section
-                .value
-                .get_ref()
-                .iter()
-                .map(|f| {
-                    if f.types.is_empty() {
-                        return Err(
-                            c.error(section.value.span(), "a [[fitzpatrick]] group needs types")
-                        );
-                    }
-                    Ok(FitzpatrickAdvice {
-                        types: c.fitzpatrick(&f.types)?,
-                        tips: c.texts(&f.tips)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SpecError>>()?
+    let fitzpatrick_span = sections.fitzpatrick.as_ref().map(|s| s.value.span());
+    let fitzpatrick = each_entry(&sections.fitzpatrick, &sources, |c, f| {
+        if f.types.is_empty() {
+            return Err(c.error(
+                fitzpatrick_span.clone().unwrap_or_default(),
+                "a [[fitzpatrick]] group needs types",
+            ));
         }
-        None => Vec::new(),
-    };
+        Ok(FitzpatrickAdvice {
+            types: c.fitzpatrick(&f.types)?,
+            tips: c.texts(&f.tips)?,
+        })
+    })?;
 
-    let list_of_texts = |section: &Option<Section<Vec<TextSpec>>>| -> Result<Vec<Text>, SpecError> {
-        match section {
-            Some(section) => ctx(section, &sources).texts(section.value.get_ref()),
-            None => Ok(Vec::new()),
-        }
-    };
-    let application = list_of_texts(&sections.application)?;
+    let application = each_entry(&sections.application, &sources, |c, t| c.text(t))?;
 
-    let faq = match &sections.faq {
-        Some(section) => {
-            let c = ctx(section, &sources);
-            section
-                .value
-                .get_ref()
-                .iter()
-                .map(|f| {
-                    Ok(Faq {
-                        question: f.question.trim().to_owned(),
-                        answer: f.answer.trim().to_owned(),
-                        source: c.source(&f.source)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SpecError>>()?
-        }
-        None => Vec::new(),
-    };
-    let myths = match &sections.myths {
-        Some(section) => {
-            let c = ctx(section, &sources);
-            section
-                .value
-                .get_ref()
-                .iter()
-                .map(|m| {
-                    Ok(Myth {
-                        myth: m.myth.trim().to_owned(),
-                        fact: m.fact.trim().to_owned(),
-                        source: c.source(&m.source)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SpecError>>()?
-        }
-        None => Vec::new(),
-    };
+    let faq = each_entry(&sections.faq, &sources, |c, f| {
+        Ok(Faq {
+            question: c.readable(&f.question)?,
+            answer: c.readable(&f.answer)?,
+            source: c.source(&f.source)?,
+        })
+    })?;
+    let myths = each_entry(&sections.myths, &sources, |c, m| {
+        Ok(Myth {
+            myth: c.readable(&m.myth)?,
+            fact: c.readable(&m.fact)?,
+            source: c.source(&m.source)?,
+        })
+    })?;
 
     let series_section = required(&sections.series, "series", &missing)?;
     let c = ctx(series_section, &sources);
@@ -497,8 +431,8 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
     Ok(Protocol {
         id: meta.id.trim().to_owned(),
         version: meta.version.trim().to_owned(),
-        title: meta.title.trim().to_owned(),
-        procedure: meta.procedure.trim().to_owned(),
+        title: meta_ctx.readable(&meta.title)?,
+        procedure: meta_ctx.readable(&meta.procedure)?,
         source: meta_ctx.source(&meta.source)?,
         sources,
         notices,
@@ -523,16 +457,17 @@ fn validate_sources(
     section: &Section<BTreeMap<String, SourceSpec>>,
 ) -> Result<BTreeMap<String, Source>, SpecError> {
     let mut sources = BTreeMap::new();
+    let no_sources = BTreeMap::new();
+    let c = ctx(section, &no_sources);
     for (id, spec) in section.value.get_ref() {
         let kind = match spec.kind.get_ref().as_str() {
             "guide" => SourceKind::Guide,
             "reference" => SourceKind::Reference,
             other => {
-                return Err(SpecError {
-                    file: section.file,
-                    span: spec.kind.span(),
-                    message: format!("source kind '{other}' must be 'guide' or 'reference'"),
-                });
+                return Err(c.error(
+                    spec.kind.span(),
+                    format!("source kind '{other}' must be 'guide' or 'reference'"),
+                ));
             }
         };
         sources.insert(
@@ -540,7 +475,7 @@ fn validate_sources(
             Source {
                 id: id.clone(),
                 kind,
-                title: spec.title.trim().to_owned(),
+                title: c.readable(&spec.title)?,
                 detail: spec.detail.clone(),
                 url: spec.url.clone(),
             },
@@ -616,11 +551,11 @@ fn validate_restrictions(
             id,
             category,
             kind,
-            name: spec.name.trim().to_owned(),
+            name: c.readable(&spec.name)?,
             earliest,
             until,
-            reason: spec.reason.trim().to_owned(),
-            after: spec.after.as_ref().map(|a| a.trim().to_owned()),
+            reason: c.readable(&spec.reason)?,
+            after: spec.after.as_ref().map(|a| c.readable(a)).transpose()?,
             source: c.source(&spec.source)?,
             product_types: spec.product_types.clone(),
             applies_to,
@@ -764,9 +699,9 @@ fn validate_phases(
         }
         phases.push(Phase {
             id: spec.id.get_ref().clone(),
-            name: spec.name.trim().to_owned(),
+            name: c.readable(&spec.name)?,
             window,
-            summary: spec.summary.trim().to_owned(),
+            summary: c.readable(&spec.summary)?,
             source: c.source(&spec.source)?,
             expect: c.texts(&spec.expect)?,
             am: validate_routine(&c, &spec.id, window, "am", &spec.am, restrictions)?,

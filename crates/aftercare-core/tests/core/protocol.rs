@@ -261,3 +261,30 @@ fn a_blank_notice_or_text_is_refused_where_it_stands() {
     );
     assert!(err.contains("the text is empty"), "{err}");
 }
+
+#[test]
+fn a_blank_answer_summary_or_reason_is_refused_where_it_stands() {
+    // Each (file, the start of a text a person reads): blanking it is refused at its line.
+    for (file, key) in [
+        ("content.toml", "answer = \"Yes. Light peeling"),
+        ("content.toml", "summary = \"Dry skin feels"),
+        ("protocol.toml", "reason = \""),
+    ] {
+        let original = DEFAULT_PROTOCOL_FILES
+            .iter()
+            .find(|(name, _)| name.ends_with(file))
+            .expect("a default protocol file")
+            .1;
+        let start = original.find(key).expect("the text");
+        let text_start = start + key.find('"').expect("an opening quote") + 1;
+        let text_end = text_start + original[text_start..].find('"').expect("closing quote");
+        let blanked = format!("{} {}", &original[..text_start], &original[text_end..]);
+        let err = load_with(file, |_| blanked.clone()).unwrap_err();
+        let line = line_of(original, key);
+        assert!(
+            err.starts_with(&format!("microneedling/{file}:{line}:")),
+            "{key}: {err}"
+        );
+        assert!(err.contains("the text is empty"), "{key}: {err}");
+    }
+}
