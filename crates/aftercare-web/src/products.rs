@@ -8,8 +8,9 @@
 use aftercare_core::{
     Hours,
     inci::{
-        CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType, kb::KnowledgeBase,
-        render::verdict_line,
+        CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType,
+        kb::KnowledgeBase,
+        render::{left_out_text, verdict_line},
     },
     instant::{parse_instant, parse_time_zone},
     profile::{Profile, SkinType},
@@ -97,6 +98,7 @@ fn result_view(check: &ProductCheck<'_>) -> ProductResultView {
         headline: verdict_line(check),
         product_rules,
         ingredients,
+        left_out: left_out_text(check),
     }
 }
 

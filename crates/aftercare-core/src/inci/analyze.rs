@@ -529,7 +529,18 @@ impl<'p> Checker<'p> {
         memo: &mut MatchMemo,
     ) -> Result<ProductCheck<'a>, CheckError> {
         validate_text(text)?;
-        let parsed = parse_inci_list(text);
+        let mut parsed = parse_inci_list(text);
+        if !parsed.continuing_sentence.is_empty() {
+            // An item left out as part of a sentence ("Water, Vegan, Retinol") is still
+            // checked when it is a known ingredient name: checking a word of a sentence can
+            // only hold a product back, leaving out a retinoid could clear it.
+            parsed.restore_continuing(|item| {
+                memo.get(self.kb, &item.text)
+                    .parts
+                    .iter()
+                    .all(|part| part.known.is_some())
+            });
+        }
         if parsed.ingredients.is_empty() {
             return Err(CheckError::NoIngredients);
         }
@@ -1491,6 +1502,63 @@ mod tests {
         assert_eq!(check.verdict, Verdict::Unknown);
         let check = at(10, "Retinol, Zzqx Blorb Extract");
         assert_eq!(check.verdict, Verdict::Wait);
+    }
+
+    #[test]
+    fn a_claim_or_sentence_in_the_list_does_not_hide_the_ingredients_after_it() {
+        // Review finding: every item after "Vegan" or "Fragrance-Free" was left out as prose,
+        // so a retinoid after it was cleared on day 2.
+        for (text, paused) in [
+            (
+                "Water, Glycerin, Fragrance-Free, Limonene, Tretinoin",
+                "Tretinoin",
+            ),
+            ("Water, Glycerin, Vegan, Retinol", "Retinol"),
+            ("Paraben-free, Water, Retinol", "Retinol"),
+            (
+                "Water, Glycerin, Gluten-Free, Mandelic Acid",
+                "Mandelic Acid",
+            ),
+            (
+                "Water, Alcohol-Free Witch Hazel, Retinol, Parfum",
+                "Retinol",
+            ),
+            (
+                "Water, Glycerin, made with love and care, Retinol",
+                "Retinol",
+            ),
+        ] {
+            let check = at(30, text);
+            assert_eq!(check.verdict, Verdict::Wait, "{text}");
+            assert_eq!(status(&check, paused), Status::Wait, "{text}");
+            let positions: Vec<usize> = check
+                .parsed
+                .ingredients
+                .iter()
+                .map(|i| i.position)
+                .collect();
+            let expected: Vec<usize> = (1..=positions.len()).collect();
+            assert_eq!(positions, expected, "{text}");
+        }
+        // What a product is free of is not in it, even when it is a known name; the claim is
+        // still shown as text that was not read as an ingredient.
+        for text in [
+            "Water, Glycerin, Squalane. Free from parabens, sulfates and fragrance.",
+            "Water, Glycerin, Squalane. Formulated without parabens, fragrance, or dyes.",
+        ] {
+            let check = at(30, text);
+            assert_eq!(check.verdict, Verdict::Ok, "{text}");
+            assert_eq!(check.ingredients.len(), 3, "{text}");
+            let left_out = crate::inci::render::left_out_text(&check);
+            assert!(
+                left_out.iter().any(|t| t.contains("fragrance")),
+                "{left_out:?}"
+            );
+            assert!(
+                crate::inci::render::render_text(&check).contains("Not read as ingredients"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -55,9 +55,42 @@ pub struct ParsedList<'a> {
     pub ingredients: Vec<ParsedIngredient<'a>>,
     /// The text that was left out, with the reason, in printed order.
     pub dropped: Vec<DroppedText<'a>>,
+    /// The items of `dropped` left out only because they continue a sentence of prose or a
+    /// disclaimer begun in an earlier item ("Free from parabens, sulfates and fragrance"),
+    /// each cleaned as an ingredient would be, in printed order. A sentence that is really a
+    /// claim mid-list ("Water, Vegan, Retinol") would otherwise hide real ingredients, so the
+    /// checker still checks the ones that are known ingredient names.
+    #[serde(skip)]
+    pub continuing_sentence: Vec<ParsedIngredient<'a>>,
 }
 
 impl<'a> ParsedList<'a> {
+    /// Takes back as ingredients the items of [`ParsedList::continuing_sentence`] for which
+    /// `is_ingredient` says so: each leaves `dropped`, joins `ingredients` in printed order,
+    /// and the positions are counted again.
+    pub fn restore_continuing(
+        &mut self,
+        mut is_ingredient: impl FnMut(&ParsedIngredient<'a>) -> bool,
+    ) {
+        let mut restored = false;
+        for item in std::mem::take(&mut self.continuing_sentence) {
+            if is_ingredient(&item) {
+                self.dropped.retain(|d| d.span != item.span);
+                self.ingredients.push(item);
+                restored = true;
+            }
+        }
+        if restored {
+            self.ingredients.sort_by_key(|i| i.span.start);
+            let mut next = [1; 4];
+            for ingredient in &mut self.ingredients {
+                let slot = &mut next[ingredient.section.index()];
+                ingredient.position = *slot;
+                *slot += 1;
+            }
+        }
+    }
+
     /// The ingredients of one section, in printed order.
     pub fn in_section(&self, section: Section) -> impl Iterator<Item = &ParsedIngredient<'a>> + '_ {
         self.ingredients
@@ -573,6 +606,9 @@ struct Parser<'a> {
     outer_section: Section,
     next_position: [usize; 4],
     mode: Mode,
+    /// The sentence of prose being read says what the product is without ("Free from
+    /// parabens, fragrance"): the items that continue it are not ingredients, even known names.
+    sentence_negates: bool,
     seen_footnote: bool,
     seen_section_header: bool,
 }
@@ -585,11 +621,13 @@ impl<'a> Parser<'a> {
             out: ParsedList {
                 ingredients: Vec::with_capacity((text.len() / 16 + 1).min(128)),
                 dropped: Vec::new(),
+                continuing_sentence: Vec::new(),
             },
             section: Section::Main,
             outer_section: Section::Main,
             next_position: [1; 4],
             mode: Mode::Normal,
+            sentence_negates: false,
             seen_footnote: false,
             seen_section_header: false,
         }
@@ -1073,8 +1111,8 @@ impl<'a> Parser<'a> {
             survey = self.survey(s, e).outline();
         }
         match self.mode {
-            Mode::Prose => return self.drop_text(s, e, DropReason::Prose),
-            Mode::Disclaimer => return self.drop_text(s, e, DropReason::Disclaimer),
+            Mode::Prose => return self.continue_sentence(s, e, DropReason::Prose),
+            Mode::Disclaimer => return self.continue_sentence(s, e, DropReason::Disclaimer),
             Mode::Normal => {}
         }
         if self.starts_with_marker(s) && self.is_footnote(s, e, before) {
@@ -1082,7 +1120,13 @@ impl<'a> Parser<'a> {
             return self.drop_text(s, e, DropReason::Footnote);
         }
         if survey.prose {
-            self.mode = Mode::Prose;
+            // A one-word claim ("Vegan", "Fragrance-Free") is a sentence of its own; other
+            // prose ("Free from parabens, …", "Uses • helps …") goes on to the end of its
+            // sentence.
+            if !(survey.one_word && is_claim_word(&self.b[s..e])) {
+                self.mode = Mode::Prose;
+                self.sentence_negates = self.negates(s, e);
+            }
             return self.drop_text(s, e, DropReason::Prose);
         }
         if after == Boundary::Colon && before.starts_sentence() {
@@ -1152,6 +1196,39 @@ impl<'a> Parser<'a> {
             percent,
             position,
         });
+    }
+
+    /// Drops `[s, e)` as part of the sentence an earlier item began, keeping its cleaned name
+    /// in [`ParsedList::continuing_sentence`].
+    fn continue_sentence(&mut self, s: usize, e: usize, reason: DropReason) {
+        let negated = self.mode == Mode::Prose && self.sentence_negates;
+        let (text, percent) = self.clean(s, e, Plain::Unknown);
+        if !negated && !text.is_empty() {
+            self.out.continuing_sentence.push(ParsedIngredient {
+                text,
+                span: s..e,
+                section: self.section,
+                percent,
+                position: 0,
+            });
+        }
+        self.drop_text(s, e, reason);
+    }
+
+    /// Whether the prose `[s, e)` says what the product is without: "Free from …", "Free of
+    /// …", "Formulated without …", "Contains no …", "No parabens, …".
+    fn negates(&self, s: usize, e: usize) -> bool {
+        let words: Vec<Lower> = self.b[s..e]
+            .split(|c| !c.is_ascii_alphanumeric() && *c != b'-')
+            .filter(|w| !w.is_empty())
+            .take(8)
+            .map(lower)
+            .collect();
+        let word = |i: usize| words.get(i).map_or(&b""[..], Lower::as_bytes);
+        word(0) == b"no"
+            || (word(0) == b"free" && matches!(word(1), b"from" | b"of"))
+            || (word(0) == b"contains" && word(1) == b"no")
+            || (0..words.len()).any(|i| matches!(word(i), b"without" | b"excludes"))
     }
 
     fn drop_text(&mut self, s: usize, e: usize, reason: DropReason) {
@@ -2040,6 +2117,7 @@ impl Survey {
         Outline {
             first_is_header_word: self.first_is_header_word,
             prose: self.is_prose(),
+            one_word: self.words == 1,
         }
     }
 
@@ -2060,6 +2138,8 @@ struct Outline {
     first_is_header_word: bool,
     /// See [`Survey::is_prose`].
     prose: bool,
+    /// The item is a single word.
+    one_word: bool,
 }
 
 /// A list of lower-cased words.
@@ -2240,6 +2320,12 @@ const fn sign_words(
         k += 1;
     }
     table
+}
+
+/// Whether `word` is a claim that stands alone in a list: "Vegan", "…-free".
+fn is_claim_word(word: &[u8]) -> bool {
+    word.eq_ignore_ascii_case(b"vegan")
+        || (word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free"))
 }
 
 /// Whether `word` (as printed) may be in the vocabulary.

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use crate::{
     Hours,
     inci::analyze::{Decision, IngredientCheck, ProductCheck, Status, TimelineSegment, Verdict},
+    inci::parse::DropReason,
     instant::format_local,
 };
 
@@ -100,6 +101,15 @@ pub fn render_text(check: &ProductCheck<'_>) -> String {
         );
     }
 
+    let left_out = left_out_text(check);
+    if !left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot read as ingredients (claims, directions, notes): {}.",
+            left_out.join(", ")
+        );
+    }
+
     if !check.timeline.is_empty() {
         let _ = writeln!(out, "\nOver the recovery:");
         for segment in &check.timeline {
@@ -109,6 +119,27 @@ pub fn render_text(check: &ProductCheck<'_>) -> String {
 
     let _ = writeln!(out, "\n{SUPPORTS_PRACTITIONER}");
     out
+}
+
+/// The most characters of a left-out text that are quoted.
+const LEFT_OUT_CHARS: usize = 60;
+
+/// The prose and disclaimers the parser left out, quoted (and shortened), so that a reader
+/// sees what was not checked as an ingredient.
+pub fn left_out_text(check: &ProductCheck<'_>) -> Vec<String> {
+    check
+        .parsed
+        .dropped
+        .iter()
+        .filter(|d| matches!(d.reason, DropReason::Prose | DropReason::Disclaimer))
+        .filter(|d| !d.text.is_empty())
+        .map(|d| {
+            let mut chars = d.text.chars();
+            let shown: String = chars.by_ref().take(LEFT_OUT_CHARS).collect();
+            let more = if chars.next().is_some() { "…" } else { "" };
+            format!("\u{201c}{shown}{more}\u{201d}")
+        })
+        .collect()
 }
 
 /// The verdict in one line.

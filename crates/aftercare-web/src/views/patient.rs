@@ -323,6 +323,8 @@ pub struct ProductResultView {
     pub product_rules: Vec<ProductRuleView>,
     /// Each ingredient.
     pub ingredients: Vec<IngredientView>,
+    /// The claims, directions and notes that were not read as ingredients, quoted.
+    pub left_out: Vec<String>,
 }
 
 /// The product checker.
