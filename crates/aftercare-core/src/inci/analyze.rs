@@ -489,9 +489,11 @@ impl<'p> Checker<'p> {
             .iter()
             .filter(|c| c.skin.iter().any(|s| profile.skin.contains(s)))
             .collect();
+        // Every restriction that names product types applies to those products whatever
+        // their label holds (`makeup`; an exfoliant whose particles are not recognised).
         let product_restrictions = restrictions
             .into_iter()
-            .filter(|r| r.kind == RestrictionKind::Product && !r.product_types.is_empty())
+            .filter(|r| !r.product_types.is_empty())
             .collect();
         Checker {
             kb,
@@ -1669,6 +1671,36 @@ mod tests {
             .check(text, &cleanser, &CheckTime::hours(Hours(47)))
             .unwrap();
         assert_eq!(check.usable_from_hours, Some(Hours(48)));
+        // Review finding: an exfoliant whose particles are not recognised (enzymes) was fine
+        // on day 2, and a toner (not part of the first days' routine) too.
+        for (product_type, from) in [
+            (ProductType::Exfoliant, 168),
+            (ProductType::Scrub, 168),
+            (ProductType::Toner, 96),
+            (ProductType::Mask, 96),
+        ] {
+            let product = Product {
+                product_type: Some(product_type),
+                name: None,
+            };
+            let check = |h| {
+                checker
+                    .check(
+                        "Water, Glycerin, Papain",
+                        &product,
+                        &CheckTime::hours(Hours(h)),
+                    )
+                    .unwrap()
+            };
+            let early = check(30);
+            assert_eq!(early.verdict, Verdict::Wait, "{product_type:?}");
+            assert_eq!(
+                early.usable_from_hours,
+                Some(Hours(from)),
+                "{product_type:?}"
+            );
+            assert_eq!(check(from).verdict, Verdict::Ok, "{product_type:?}");
+        }
     }
 
     #[test]

@@ -533,6 +533,10 @@ fn validate_restrictions(
                 format!("product restriction '{id}' needs product_types"),
             ));
         }
+        for product_type in &spec.product_types {
+            crate::inci::ProductType::parse_id(product_type)
+                .map_err(|e| c.error(spec.id.span(), format!("'{id}': {e}")))?;
+        }
         let applies_to = ProfileFilter {
             skin: spec.skin.clone(),
             fitzpatrick: c.fitzpatrick(&spec.fitzpatrick)?,

@@ -288,3 +288,17 @@ fn a_blank_answer_summary_or_reason_is_refused_where_it_stands() {
         assert!(err.contains("the text is empty"), "{key}: {err}");
     }
 }
+
+#[test]
+fn an_unknown_product_type_is_refused() {
+    let err = load_with("protocol.toml", |t| {
+        t.replacen(
+            "product_types = [\"makeup\"]",
+            "product_types = [\"foundation\"]",
+            1,
+        )
+    })
+    .unwrap_err();
+    assert!(err.starts_with("microneedling/protocol.toml:"), "{err}");
+    assert!(err.contains("'makeup'") && err.contains("foundation"), "{err}");
+}
