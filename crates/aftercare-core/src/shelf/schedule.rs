@@ -197,11 +197,18 @@ pub fn schedule_products(
             .filter_map(|c| until_of(*c))
             .max()
             .unwrap_or(Hours::ZERO);
+        // Makeup has its own rule (the plan's "Makeup: fine from …"); every other product
+        // comes back with the regular ones.
+        let routine_floor = if item.product.product_type == ShelfProductType::Makeup {
+            Hours::ZERO
+        } else {
+            regular_from
+        };
         let floor = facts
             .usable_from
             .max(facts.better_from.unwrap_or(Hours::ZERO))
             .max(category_floor)
-            .max(regular_from);
+            .max(routine_floor);
         if !facts.fully_known() && item.product.aftercare && !facts.has_paused_active() {
             placed.push(Draft {
                 index,
@@ -292,7 +299,7 @@ pub fn schedule_products(
             next_unchecked += 1;
             (unchecked[next_unchecked - 1].0, Lane::Unchecked)
         };
-        let reason = stream_reason(protocol, &products[index], lane, regular_from);
+        let reason = stream_reason(protocol, &products[index], lane, regular_from, &until_of);
         stream.push(Draft {
             index,
             lane,
@@ -440,6 +447,7 @@ fn stream_reason(
     item: &CheckedProduct,
     lane: Lane,
     regular_from: Hours,
+    until_of: &dyn Fn(Category) -> Option<Hours>,
 ) -> (String, String) {
     let reintro = &protocol.reintroduction;
     let every_days = reintro.new_product_every.0 as f64 / 24.0;
@@ -452,16 +460,25 @@ fn stream_reason(
         }
     );
     let facts = &item.facts;
+    // The end of the longest pause among the product's categories of `group`.
+    let pause_end = |group: CategoryGroup| facts.in_group(group).filter_map(until_of).max();
+    let ids = |group: CategoryGroup| {
+        facts
+            .in_group(group)
+            .map(|c| c.id())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let after_treatment = |h: Hours| format!("{h} after treatment (day {})", h.day());
     match lane {
         Lane::Active => {
-            let actives: Vec<&str> = facts
-                .in_group(CategoryGroup::Paused)
-                .map(|c| c.id())
-                .collect();
+            let end = pause_end(CategoryGroup::Paused).map_or_else(String::new, |end| {
+                format!(" once their pause ends, {},", after_treatment(end))
+            });
             (
                 format!(
-                    "Holds paused actives ({}): back about a week after treatment, one active at a time, the strongest last. {one_at_a_time}",
-                    actives.join(", ")
+                    "Holds paused actives ({}): back{end} one active at a time, the strongest last. {one_at_a_time}",
+                    ids(CategoryGroup::Paused)
                 ),
                 format!(
                     "{}; {}",
@@ -488,25 +505,56 @@ fn stream_reason(
             )
         }
         Lane::Regular | Lane::Aftercare => {
-            let mut text = format!(
-                "From your regular routine: from {} after treatment (day {}), gentlest first. {one_at_a_time}",
-                regular_from,
-                regular_from.day()
-            );
-            let irritants: Vec<&str> = facts
-                .in_group(CategoryGroup::Irritant)
-                .map(|c| c.id())
-                .collect();
-            if !irritants.is_empty() {
+            // Makeup has its own rule; the rest come back with the regular products.
+            let makeup_rule = (item.product.product_type == ShelfProductType::Makeup)
+                .then(|| {
+                    protocol
+                        .restrictions
+                        .iter()
+                        .find(|r| r.product_types.iter().any(|t| t == "makeup"))
+                })
+                .flatten();
+            let own = facts
+                .usable_from
+                .max(facts.better_from.unwrap_or(Hours::ZERO));
+            let (mut text, from, source) = match makeup_rule {
+                Some(rule) => (
+                    format!(
+                        "Makeup: from {}, as your plan says. {one_at_a_time}",
+                        after_treatment(own)
+                    ),
+                    own,
+                    format!("{}; {}", rule.source.citation, reintro.source.citation),
+                ),
+                None => (
+                    format!(
+                        "From your regular routine: from {}, gentlest first. {one_at_a_time}",
+                        after_treatment(regular_from)
+                    ),
+                    regular_from,
+                    reintro.source.citation.clone(),
+                ),
+            };
+            let irritants_end = pause_end(CategoryGroup::Irritant);
+            if let Some(end) = irritants_end {
                 text.push_str(&format!(
-                    " It holds irritants ({}), which wait about a week.",
-                    irritants.join(", ")
+                    " It holds irritants ({}), which wait until {}.",
+                    ids(CategoryGroup::Irritant),
+                    after_treatment(end)
+                ));
+            }
+            if let Some(better) = facts.better_from
+                && better > from.max(irritants_end.unwrap_or(Hours::ZERO))
+            {
+                text.push_str(&format!(
+                    " The protocol prefers it from {}.",
+                    after_treatment(better)
                 ));
             }
             if let Some(caution) = &facts.skin_caution {
                 text.push_str(&format!(" Caution for your skin type: {caution}"));
             }
-            (text, reintro.source.citation.clone())
+            (text, source)
         }
     }
 }

@@ -418,7 +418,10 @@ proptest! {
                 prop_assert!(e.from_hours >= products[e.index].facts.usable_from);
                 if e.lane != Lane::Aftercare {
                     stream.push(e);
-                    prop_assert!(e.from_hours >= Hours(96));
+                    // Makeup follows its own rule (its checked usable and better times).
+                    if products[e.index].product.product_type != ShelfProductType::Makeup {
+                        prop_assert!(e.from_hours >= Hours(96));
+                    }
                 }
                 if products[e.index].facts.has_paused_active() || e.lane == Lane::Unchecked {
                     // Actives (and what might hold one) not before day 8.
@@ -502,4 +505,83 @@ fn both_type_vocabularies_take_both_spellings_and_scrub() {
     let unknown = ProductType::parse_id("lotion ").unwrap_err();
     assert_eq!(unknown.given, "lotion ");
     assert!(unknown.to_string().contains("moisturizer"));
+}
+
+/// Review finding: `schedule` put a foundation at day 5 while the plan and the checker said
+/// makeup is fine from 48 h, and its explanations named times ("about a week", "from 96 h")
+/// that were not the date shown.
+#[test]
+fn makeup_follows_its_rule_and_every_explanation_states_the_time_shown() {
+    let json = r#"{"products": [
+      {"name": "Foundation", "type": "makeup", "ingredients": "Water, Cyclopentasiloxane, Titanium Dioxide, Dimethicone"},
+      {"name": "Peptide Serum", "type": "serum", "ingredients": "Water, Glycerin, Palmitoyl Tripeptide-1"},
+      {"name": "Scented Cream", "type": "moisturiser", "ingredients": "Water, Glycerin, Parfum"},
+      {"name": "Night Retinol", "type": "serum", "ingredients": "Water, Retinol"}
+    ]}"#;
+    let profile = Profile::default();
+    let schedule = schedule_products(
+        default_protocol(),
+        &profile,
+        &checked(json, &profile),
+        &[],
+        &treated_at(),
+    );
+    let foundation = entry(&schedule, "Foundation");
+    assert_eq!(foundation.from_hours, Hours(48));
+    assert!(
+        foundation
+            .reason
+            .starts_with("Makeup: from 48 h after treatment (day 3)"),
+        "{}",
+        foundation.reason
+    );
+    assert!(
+        foundation.source.contains("Makeup"),
+        "{}",
+        foundation.source
+    );
+    let peptide = entry(&schedule, "Peptide Serum");
+    assert!(peptide.from_hours >= Hours(168));
+    assert!(
+        peptide
+            .reason
+            .contains("prefers it from 168 h after treatment (day 8)"),
+        "{}",
+        peptide.reason
+    );
+    let cream = entry(&schedule, "Scented Cream");
+    assert!(
+        cream
+            .reason
+            .contains("which wait until 168 h after treatment (day 8)"),
+        "{}",
+        cream.reason
+    );
+
+    // A clinic that pauses retinoids for two weeks: the explanation follows the protocol.
+    let longer = crate::protocol::load_default_edited("protocol.toml", |t| {
+        let at = t
+            .find("id = \"retinoid\"")
+            .expect("the retinoid restriction");
+        let until = at + t[at..].find("until_hours = 168").expect("its end");
+        format!(
+            "{}until_hours = 336{}",
+            &t[..until],
+            &t[until + "until_hours = 168".len()..]
+        )
+    })
+    .expect("an edited protocol");
+    let checker = Checker::new(KnowledgeBase::embedded(), &longer, &profile);
+    let shelf = parse_shelf_json(json).unwrap();
+    let products = check_shelf(&shelf, &checker).unwrap();
+    let schedule = schedule_products(&longer, &profile, &products, &[], &treated_at());
+    let retinol = entry(&schedule, "Night Retinol");
+    assert!(retinol.from_hours >= Hours(336));
+    assert!(
+        retinol
+            .reason
+            .contains("once their pause ends, 336 h after treatment (day 15)"),
+        "{}",
+        retinol.reason
+    );
 }

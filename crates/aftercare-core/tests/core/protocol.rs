@@ -300,5 +300,8 @@ fn an_unknown_product_type_is_refused() {
     })
     .unwrap_err();
     assert!(err.starts_with("microneedling/protocol.toml:"), "{err}");
-    assert!(err.contains("'makeup'") && err.contains("foundation"), "{err}");
+    assert!(
+        err.contains("'makeup'") && err.contains("foundation"),
+        "{err}"
+    );
 }
