@@ -13,7 +13,9 @@
 //!   reassured: it gets the protocol's `unexplained` reason (contact the practitioner);
 //! - reassurance (the advice of expected rules) is shown only when the level is at most
 //!   `contact_practitioner`, and what is normal now and what comes next only when the whole
-//!   check-in is expected: at a higher level it would distract from what to do.
+//!   check-in is expected: at a higher level it would distract from what to do;
+//! - at `urgent` and `emergency` the advice is that level's only (a lower tier's "be seen
+//!   today" or "if you also get a fever …" would contradict "call the emergency number now").
 //!
 //! What does not belong here: reading JSON (`check_in.rs`) and validating rules (`rules.rs`).
 
@@ -172,7 +174,13 @@ pub fn triage_check_in(rules: &TriageRules, check_in: &CheckIn) -> TriageResult 
         .unwrap_or(Level::Expected);
     let mut advice: Vec<String> = vec![rules.guidance(level).action.clone()];
     for finding in &findings {
-        let shown = finding.reason.level > Level::Expected || level <= Level::ContactPractitioner;
+        // At `urgent` and `emergency` only that level's advice: "be seen today" or "if you also
+        // get a fever, call …" next to "call the emergency number now" could make a patient wait.
+        let shown = if level >= Level::Urgent {
+            finding.reason.level == level
+        } else {
+            finding.reason.level > Level::Expected || level <= Level::ContactPractitioner
+        };
         if shown && !advice.iter().any(|a| a == finding.advice) {
             advice.push(finding.advice.to_owned());
         }

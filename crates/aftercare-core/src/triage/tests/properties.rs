@@ -155,6 +155,18 @@ proptest! {
         prop_assert_eq!(&result.advice[0], &rules().guidance(result.level).action);
         let advice: std::collections::BTreeSet<&String> = result.advice.iter().collect();
         prop_assert_eq!(advice.len(), result.advice.len(), "advice repeats");
+        if result.level >= Level::Urgent {
+            // Only what to do at that level: no lower tier's "be seen today" next to "call the
+            // emergency number now" (review finding).
+            for line in &result.advice[1..] {
+                prop_assert!(
+                    rules().rules().iter().any(|rule| rule.level == result.level
+                        && &rule.advice == line
+                        && result.reasons.iter().any(|r| r.code == rule.code)),
+                    "advice '{}' is not of the {} tier", line, result.level.id()
+                );
+            }
+        }
         prop_assert!(result.reasons.iter().all(|r| !r.message.contains('{')), "a placeholder was left");
         // A reported finding is never silently dropped: something is said about it.
         let present = check_in.check_in().report().present(rules().fever_from_c());
