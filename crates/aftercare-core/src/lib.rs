@@ -16,6 +16,7 @@ pub mod healing;
 pub mod hours;
 pub mod inci;
 pub mod instant;
+pub mod json_input;
 pub mod plan;
 pub mod profile;
 pub mod protocol;

@@ -220,7 +220,10 @@ fn clean_serde_message(text: &str) -> String {
     let text = text
         .trim_start_matches("Failed to deserialize the JSON body into the target type: ")
         .trim_start_matches("Failed to parse the request body as JSON: ");
-    format!("Invalid JSON body: {text}")
+    format!(
+        "Invalid JSON body: {}",
+        aftercare_core::json_input::plain_json_error(text)
+    )
 }
 
 #[cfg(test)]

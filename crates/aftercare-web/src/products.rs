@@ -192,7 +192,7 @@ pub enum SkinInput {
 /// An ingredient check (CONTRACT §4, the flags of `aftercare check` as JSON). Give at most
 /// one of `hours`, `day` and `treated_at`; with none, the answer covers the whole recovery.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a check request (a JSON object)")]
 pub struct CheckRequest {
     /// The ingredient list as printed on the label (at most 64 KiB).
     #[schema(example = "Aqua, Glycerin, Sodium Hyaluronate, Retinol, Parfum")]

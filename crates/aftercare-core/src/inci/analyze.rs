@@ -162,7 +162,10 @@ impl CheckTime {
         if day == 0 {
             return Err(CheckError::DayZero);
         }
-        Ok(CheckTime::hours(Hours::start_of_day(day)))
+        // Checked, not saturated: a day past the last countable hour must not be read as an
+        // earlier one.
+        let hours = (day - 1).checked_mul(24).ok_or(CheckError::TooFarAfter)?;
+        Ok(CheckTime::hours(Hours(hours)))
     }
 
     /// The treatment instant and the moment of use: whole hours elapsed, rounded down.
@@ -1752,6 +1755,22 @@ mod tests {
         assert_eq!(
             CheckTime::between(treated, before),
             Err(CheckError::BeforeTreatment)
+        );
+    }
+
+    #[test]
+    fn a_day_past_the_last_countable_hour_is_refused() {
+        assert_eq!(
+            CheckTime::day(u32::MAX / 24 + 1).unwrap().hours,
+            Some(Hours(u32::MAX / 24 * 24))
+        );
+        assert_eq!(
+            CheckTime::day(u32::MAX / 24 + 2).unwrap_err(),
+            CheckError::TooFarAfter
+        );
+        assert_eq!(
+            CheckTime::day(u32::MAX).unwrap_err(),
+            CheckError::TooFarAfter
         );
     }
 

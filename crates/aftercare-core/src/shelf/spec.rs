@@ -23,7 +23,10 @@ const MAX_ID_CHARS: usize = 64;
 
 /// A shelf as JSON gives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a shelf (a JSON object with \"products\")"
+)]
 pub struct ShelfSpec {
     /// The products.
     pub products: Vec<ShelfProductSpec>,
@@ -31,7 +34,7 @@ pub struct ShelfSpec {
 
 /// One product as JSON gives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a product (a JSON object)")]
 pub struct ShelfProductSpec {
     /// A stable id (letters, digits, '.', '_', '-'); default `p1`, `p2`, … by position.
     #[serde(default)]
@@ -173,9 +176,10 @@ pub fn parse_shelf_json(text: &str) -> Result<Shelf, ShelfError> {
 
 /// serde_json appends " at line L column C"; the error shows the position once, itself.
 fn strip_position(message: &str) -> String {
+    let message = crate::json_input::plain_json_error(message);
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
+        None => message,
     }
 }
 

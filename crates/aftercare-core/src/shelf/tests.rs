@@ -94,6 +94,19 @@ fn invalid_shelves_name_the_product_and_the_field() {
             .starts_with("products[0].colour: unknown field `colour`"),
         "{err}"
     );
+    for (json, expected) in [
+        (
+            "[]",
+            ".: expected a shelf (a JSON object with \"products\"), found a list",
+        ),
+        (
+            r#"{"products": [3]}"#,
+            "products[0]: invalid type: integer `3`, expected a product (a JSON object)",
+        ),
+    ] {
+        let err = parse_shelf_json(json).unwrap_err().to_string();
+        assert!(err.starts_with(expected), "{err}");
+    }
     let err = parse_shelf_json(r#"{"products": [{"name": "A"}]}"#).unwrap_err();
     assert!(err.to_string().contains("missing field `type`"), "{err}");
     let err = parse_shelf_json(r#"{"products": [{"name": " ", "type": "serum"}]}"#).unwrap_err();

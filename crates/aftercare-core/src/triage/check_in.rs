@@ -25,7 +25,7 @@ pub const TEMPERATURE_RANGE_C: std::ops::RangeInclusive<f64> = 30.0..=45.0;
 
 /// A check-in as JSON gives it (CONTRACT §5).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a check-in (a JSON object)")]
 pub struct CheckInSpec {
     /// The caller's id (a string or a number), echoed back in the result.
     #[serde(default)]
@@ -53,7 +53,7 @@ pub struct CheckInSpec {
 
 /// An earlier check-in, as JSON gives it.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an earlier check-in (a JSON object)")]
 pub struct PastCheckInSpec {
     /// When it was made (RFC 3339).
     pub at: String,
@@ -425,7 +425,7 @@ pub fn parse_check_in(json: &str) -> Result<CheckIn, CheckInError> {
                     } else {
                         path
                     },
-                    message: inner.to_string(),
+                    message: crate::json_input::plain_json_error(&inner.to_string()),
                 },
                 _ => CheckInError::Malformed(inner.to_string()),
             }
@@ -771,6 +771,25 @@ mod tests {
             "{missing}"
         );
         assert_eq!(missing.field(), Some("check-in"));
+        // Review finding: "invalid length 1, expected struct CheckInSpec with 8 elements".
+        for (json, expected) in [
+            (
+                "[]",
+                "check-in: expected a check-in (a JSON object), found a list",
+            ),
+            (
+                "5",
+                "check-in: invalid type: integer `5`, expected a check-in (a JSON object)",
+            ),
+            (
+                &format!("{{{BASE}, \"history\": [[]]}}"),
+                "history[0]: expected an earlier check-in (a JSON object), found a list",
+            ),
+        ] {
+            let message = parse_check_in(json).unwrap_err().to_string();
+            assert!(message.starts_with(expected), "{message}");
+            assert!(!message.contains("Spec"), "{message}");
+        }
     }
 
     #[test]

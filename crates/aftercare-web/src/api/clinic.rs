@@ -33,7 +33,10 @@ fn rfc3339(epoch: i64) -> String {
 
 /// Sign-in credentials.
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a JSON object with email and password"
+)]
 pub struct SessionRequest {
     /// The account's e-mail.
     pub email: String,
@@ -228,7 +231,7 @@ pub async fn list_treatments(
 
 /// A treatment to record.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a treatment (a JSON object)")]
 pub struct TreatmentRequest {
     /// Name or initials (1-100 characters).
     #[schema(schema_with = super::schema::patient_label)]
@@ -573,7 +576,7 @@ pub async fn list_alerts(
 
 /// How an alert was handled.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a JSON object")]
 pub struct AcknowledgeRequest {
     /// What was done (1-2000 characters).
     #[schema(schema_with = super::schema::acknowledgement_note)]

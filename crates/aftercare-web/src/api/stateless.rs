@@ -57,7 +57,7 @@ impl FitzpatrickInput {
 
 /// What a plan is made from (CONTRACT §6, the flags of `aftercare plan` as JSON).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a plan request (a JSON object)")]
 pub struct PlanRequest {
     /// The treatment instant: RFC 3339 (`2026-11-26T15:00:00+01:00`), or `YYYY-MM-DD HH:MM`
     /// together with `tz`.
@@ -158,7 +158,7 @@ pub async fn plan(
 
 /// An earlier check-in (CONTRACT §5 `history`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an earlier check-in (a JSON object)")]
 pub struct PastCheckInRequest {
     /// When (RFC 3339).
     #[schema(format = DateTime)]
@@ -183,7 +183,7 @@ pub struct PastCheckInRequest {
 
 /// A symptom check-in (CONTRACT §5).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a check-in (a JSON object)")]
 pub struct TriageRequest {
     /// Echoed back.
     #[serde(default)]

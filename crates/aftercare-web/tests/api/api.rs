@@ -195,6 +195,11 @@ async fn the_triage_endpoint_follows_contract_section_5() {
             "application/json",
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
+        (
+            "[]".to_owned(),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ] {
         let response = client
             .post(app.at("/api/v1/triage"))
@@ -206,6 +211,14 @@ async fn the_triage_endpoint_follows_contract_section_5() {
         assert_eq!(response.status(), status, "{content_type}");
         let error: Value = response.json().await.unwrap();
         assert!(error["error"]["code"].is_string(), "{error}");
+        // In the caller's words, not serde's ("expected struct TriageRequest").
+        assert!(
+            !error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("struct"),
+            "{error}"
+        );
         assert_carries_emergency_guidance(&error);
     }
 }
