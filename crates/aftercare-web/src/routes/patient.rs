@@ -216,6 +216,25 @@ fn step_name(id: &str) -> String {
     }
 }
 
+/// When a recovery day runs, in local time (CONTRACT §1: every boundary as a local date and
+/// time): "Thu 26 Nov 2026" when it starts at midnight, otherwise its first and last moments,
+/// "Thu 26 Nov, 08:10 – Fri 27 Nov, 08:10", so that a day that began yesterday is not given
+/// yesterday's date alone.
+fn day_window(day: &PlanDay) -> String {
+    let local = |rfc3339: &str| rfc3339.parse::<jiff::civil::DateTime>().ok();
+    match (local(&day.starts), local(&day.ends)) {
+        (Some(starts), _) if starts.time() == jiff::civil::Time::midnight() => {
+            starts.strftime("%a %-d %b %Y").to_string()
+        }
+        (Some(starts), Some(ends)) => format!(
+            "{} – {}",
+            starts.strftime("%a %-d %b, %H:%M"),
+            ends.strftime("%a %-d %b, %H:%M")
+        ),
+        _ => day.date.clone(),
+    }
+}
+
 fn day_view(plan: &Plan, day: &PlanDay, today: Option<u32>) -> DayView {
     let name_of = |id: &String| {
         plan.restrictions
@@ -223,9 +242,7 @@ fn day_view(plan: &Plan, day: &PlanDay, today: Option<u32>) -> DayView {
             .find(|r| &r.id == id)
             .map_or_else(|| words(id), |r| r.name.clone())
     };
-    let date = jiff::civil::Date::strptime("%Y-%m-%d", &day.date)
-        .map(|d| d.strftime("%a %-d %b %Y").to_string())
-        .unwrap_or_else(|_| day.date.clone());
+    let date = day_window(day);
     let steps = |steps: &[aftercare_core::plan::PlanStep]| {
         steps
             .iter()

@@ -76,7 +76,8 @@ impl WeekView {
 pub struct DayView {
     /// Day number.
     pub day: u32,
-    /// "Thu 26 Nov 2026".
+    /// When the day runs: "Thu 26 Nov 2026", or "Thu 26 Nov, 08:10 – Fri 27 Nov, 08:10" for a
+    /// day that does not start at midnight.
     pub date: String,
     /// Phase name.
     pub phase: String,
@@ -94,7 +95,7 @@ pub struct DayView {
     pub tips: Vec<SourcedView>,
     /// What changes during the day, with sources.
     pub milestones: Vec<SourcedView>,
-    /// Whether it is today.
+    /// Whether the recovery day is running now.
     pub is_today: bool,
 }
 

@@ -93,8 +93,10 @@ async fn the_plan_the_printable_plan_and_the_faq_render() {
         ["Week 1", "Week 2"],
         "the days are grouped by week (a printed handout starts each week on a new page)"
     );
-    assert!(days[0].starts_with("Day 1 · Tue 24 Nov 2026"), "{days:?}");
-    assert!(days[2].ends_with("(today)"), "{days:?}");
+    // Each day as the local window it runs (treated at 15:00), the running one marked: a day
+    // that began yesterday is not given yesterday's date alone (review finding).
+    assert_eq!(days[0], "Day 1 · Tue 24 Nov, 15:00 – Wed 25 Nov, 15:00");
+    assert!(days[2].ends_with("– Fri 27 Nov, 15:00 (now)"), "{days:?}");
     assert!(!texts_of(&plan, "#restrictions-title + .table-wrap tbody tr").is_empty());
 
     let (status, print) = app.page(&browser(), &format!("{link}/print")).await;
