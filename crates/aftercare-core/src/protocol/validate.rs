@@ -117,6 +117,21 @@ impl<'a> ValidationContext<'a> {
         Ok(trimmed.to_owned())
     }
 
+    /// `value`, which must not be in `seen` yet (then it is): "area 'face' is listed twice".
+    fn first_time<T: Copy + PartialEq + std::fmt::Display>(
+        &self,
+        seen: &mut Vec<T>,
+        value: &Spanned<T>,
+        what: &str,
+    ) -> Result<T, SpecError> {
+        let v = *value.get_ref();
+        if seen.contains(&v) {
+            return Err(self.error(value.span(), format!("{what} '{v}' is listed twice")));
+        }
+        seen.push(v);
+        Ok(v)
+    }
+
     /// A text with its source and window.
     pub fn text(&self, spec: &TextSpec) -> Result<Text, SpecError> {
         Ok(Text {
@@ -281,11 +296,7 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
 
     let mut seen_skin = Vec::new();
     let skin_types = each_entry(&sections.skin_types, &sources, |c, s| {
-        let skin = *s.id.get_ref();
-        if seen_skin.contains(&skin) {
-            return Err(c.error(s.id.span(), format!("skin type '{skin}' is listed twice")));
-        }
-        seen_skin.push(skin);
+        let skin = c.first_time(&mut seen_skin, &s.id, "skin type")?;
         Ok(SkinTypeAdvice {
             skin,
             summary: c.readable(&s.summary)?,
@@ -296,11 +307,7 @@ pub(super) fn validate(sections: Sections, missing: MissingAt) -> Result<Protoco
 
     let mut seen_area = Vec::new();
     let areas = each_entry(&sections.areas, &sources, |c, a| {
-        let area = *a.id.get_ref();
-        if seen_area.contains(&area) {
-            return Err(c.error(a.id.span(), format!("area '{area}' is listed twice")));
-        }
-        seen_area.push(area);
+        let area = c.first_time(&mut seen_area, &a.id, "area")?;
         Ok(AreaAdvice {
             area,
             name: c.readable(&a.name)?,

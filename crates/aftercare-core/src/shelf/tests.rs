@@ -539,6 +539,7 @@ fn makeup_follows_its_rule_and_every_explanation_states_the_time_shown() {
         &[],
         &treated_at(),
     );
+    let says = |e: &ScheduleEntry, text: &str| assert!(e.reason.contains(text), "{}", e.reason);
     let foundation = entry(&schedule, "Foundation");
     assert_eq!(foundation.from_hours, Hours(48));
     assert!(
@@ -555,21 +556,9 @@ fn makeup_follows_its_rule_and_every_explanation_states_the_time_shown() {
     );
     let peptide = entry(&schedule, "Peptide Serum");
     assert!(peptide.from_hours >= Hours(168));
-    assert!(
-        peptide
-            .reason
-            .contains("prefers it from 168 h after treatment (day 8)"),
-        "{}",
-        peptide.reason
-    );
+    says(peptide, "prefers it from 168 h after treatment (day 8)");
     let cream = entry(&schedule, "Scented Cream");
-    assert!(
-        cream
-            .reason
-            .contains("which wait until 168 h after treatment (day 8)"),
-        "{}",
-        cream.reason
-    );
+    says(cream, "which wait until 168 h after treatment (day 8)");
 
     // A clinic that pauses retinoids for two weeks: the explanation follows the protocol.
     let longer = crate::protocol::load_default_edited("protocol.toml", |t| {
@@ -590,11 +579,8 @@ fn makeup_follows_its_rule_and_every_explanation_states_the_time_shown() {
     let schedule = schedule_products(&longer, &profile, &products, &[], &treated_at());
     let retinol = entry(&schedule, "Night Retinol");
     assert!(retinol.from_hours >= Hours(336));
-    assert!(
-        retinol
-            .reason
-            .contains("once their pause ends, 336 h after treatment (day 15)"),
-        "{}",
-        retinol.reason
+    says(
+        retinol,
+        "once their pause ends, 336 h after treatment (day 15)",
     );
 }

@@ -244,28 +244,13 @@ fn a_single_file_protocol_loads_like_the_split_one() {
 }
 
 #[test]
-fn a_blank_notice_or_text_is_refused_where_it_stands() {
-    let original = DEFAULT_PROTOCOL_FILES[0].1;
-    let emergency = "emergency = { text = \"Call your local emergency number now";
-    let blanked = {
-        let start = original.find(emergency).expect("the emergency notice");
-        let text_start = start + "emergency = { text = \"".len();
-        let text_end = text_start + original[text_start..].find('"').expect("closing quote");
-        format!("{}   {}", &original[..text_start], &original[text_end..])
-    };
-    let err = load_with("protocol.toml", |_| blanked.clone()).unwrap_err();
-    let line = line_of(original, emergency);
-    assert!(
-        err.starts_with(&format!("microneedling/protocol.toml:{line}:")),
-        "{err}"
-    );
-    assert!(err.contains("the text is empty"), "{err}");
-}
-
-#[test]
-fn a_blank_answer_summary_or_reason_is_refused_where_it_stands() {
+fn a_blank_notice_answer_summary_or_reason_is_refused_where_it_stands() {
     // Each (file, the start of a text a person reads): blanking it is refused at its line.
     for (file, key) in [
+        (
+            "protocol.toml",
+            "emergency = { text = \"Call your local emergency number now",
+        ),
         ("content.toml", "answer = \"Yes. Light peeling"),
         ("content.toml", "summary = \"Dry skin feels"),
         ("protocol.toml", "reason = \""),
