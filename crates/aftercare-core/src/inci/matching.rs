@@ -18,7 +18,7 @@
 //!    known counts, and their categories are merged, so no synonym can hide a category. Names
 //!    of copolymers keep their slashes (`Lactic Acid/Glycolic Acid Copolymer` is a polymer, not
 //!    an acid);
-//! 4. a name in brackets (`Iron Oxides (CI 77491, CI 77492)`);
+//! 4. a name in brackets (`Pigment Blend (CI 77491, CI 77492)`);
 //! 5. the name without a leading qualifier such as "Organic" or "Purified";
 //! 6. the knowledge base's fallback rules (`… Peel Oil` of a listed aromatic genus, `…Peptide-N`,
 //!    `… Ascorbyl …`), with the rule's own explanation;
@@ -521,7 +521,7 @@ fn match_slash_synonyms(kb: &KnowledgeBase, name: &str) -> Option<Known> {
     merged
 }
 
-/// Step 4: a known name inside the brackets (`Iron Oxides (CI 77491, CI 77492)`).
+/// Step 4: a known name inside the brackets (`Pigment Blend (CI 77491, CI 77492)`).
 fn match_bracket_content(kb: &KnowledgeBase, name: &str) -> Option<Known> {
     let mut merged: Option<Known> = None;
     for group in bracket_groups(name) {
@@ -943,8 +943,12 @@ mod tests {
             p.matched_by,
             MatchedBy::Exact | MatchedBy::WithoutBrackets
         ));
-        let p = one("Iron Oxides (Ci 77491, Ci 77492, Ci 77499)");
+        let p = one("Pigment Blend (Ci 77491, Ci 77492, Ci 77499)");
         assert_eq!(p.matched_by, MatchedBy::BracketContent);
+        // "Iron Oxides" is a name of its own (21 CFR 73.2250), found without the brackets.
+        let p = one("Iron Oxides (Ci 77491, Ci 77492, Ci 77499)");
+        assert_eq!(p.matched_by, MatchedBy::WithoutBrackets);
+        assert_eq!(p.known.as_ref().unwrap().name, "IRON OXIDES");
         let p = one("Citrus Limon (Lemon) Peel Oil");
         assert!(categories(&p).contains(&Category::EssentialOil));
     }
