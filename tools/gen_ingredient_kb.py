@@ -300,7 +300,15 @@ def _load_file(cur: Curated, rel: str, doc: dict) -> None:
         _expect(not eu26 or "fragrance_allergen" in cats, where,
                 "eu26 only applies to fragrance_allergen")
         rating = entry.get("comedogenic")
-        _expect(cats or rating is not None, where, "an entry needs categories or a comedogenic rating")
+        syns = _str_list(entry.get("synonyms"), where, "synonyms")
+        # A name listed without any category (a colour additive known by its US names): it
+        # is there for its synonyms, or as a name CosIng does not list, and says so with an
+        # `n:` fact that carries its source.
+        _expect(cats or rating is not None or syns or "note" in entry, where,
+                "an entry needs categories, a comedogenic rating, or (for a name listed only "
+                "to be recognised) synonyms or a note")
+        if not cats and rating is None:
+            _add_fact(rec, "n", "-", f"n:{source}:{'-' if note is None else note}", where)
         _expect("comedogenic" not in cats, where,
                 "give a comedogenic rating (0-5) instead of the category id")
         for cat in cats:
@@ -317,7 +325,6 @@ def _load_file(cur: Curated, rel: str, doc: dict) -> None:
                     where, "comedogenic must be an integer 0-5")
             _add_fact(rec, "r", "comedogenic",
                       f"r:{rating}:{source}:{'-' if note is None else note}", where)
-        syns = _str_list(entry.get("synonyms"), where, "synonyms")
         syn_source = cur.texts.id(entry.get("synonym_source", entry.get("source", default_source)))
         _add_synonyms(cur, rec, syns, syn_source, where)
 

@@ -1147,6 +1147,10 @@ pub fn match_note(part: &MatchedPart) -> Cow<'static, str> {
         }
         MatchedBy::BracketContent => format!("Matched by the name in brackets: {}.", known_as()),
         MatchedBy::Qualifier => format!("Matched as {} (a qualifier word ignored).", known_as()),
+        MatchedBy::StereoPrefix => format!(
+            "Matched as {} (the stereo descriptor L-, D- or DL- is not part of the INCI name).",
+            known_as()
+        ),
         MatchedBy::Rule => match part.rule {
             Some(explain) => format!("Not listed by name; recognised by rule: {explain}"),
             None => "Not listed by name; recognised by rule.".to_owned(),

@@ -290,6 +290,18 @@ pub struct Entry {
     pub exclusions: Vec<Exclusion>,
     /// Whether the curated data lists this name (otherwise it is known from CosIng only).
     pub curated: bool,
+    /// When the curated data lists the name without any category (a colour additive listed
+    /// for its US names, or a name CosIng does not have): the source of that listing.
+    pub listing: Option<NameListing>,
+}
+
+/// Why the curated data lists a name that is in no category: its source, and a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct NameListing {
+    /// The source of the name and of its synonyms.
+    pub source: &'static str,
+    /// An optional note (what the name covers).
+    pub note: Option<&'static str>,
 }
 
 impl Entry {
@@ -562,6 +574,7 @@ impl KnowledgeBase {
             comedogenic: None,
             exclusions: Vec::new(),
             curated: curated_line.is_some(),
+            listing: None,
         };
         if let Some(line) = curated_line {
             let facts = line.splitn(3, '\t').nth(2).unwrap_or("");
@@ -736,7 +749,7 @@ impl KnowledgeBase {
             .and_then(|i| self.texts.get(i).copied())
     }
 
-    /// Adds one curated fact item (`c:...`, `r:...`, `x:...`) to an entry.
+    /// Adds one curated fact item (`c:...`, `r:...`, `x:...`, `n:...`) to an entry.
     fn apply_fact(&self, item: &'static str, entry: &mut Entry) -> Result<(), String> {
         let mut split = item.split(':');
         let mut fields: [&'static str; 5] = [""; 5];
@@ -790,6 +803,12 @@ impl KnowledgeBase {
                     .ok_or_else(|| format!("bad rating in {item:?}"))?;
                 entry.comedogenic = Some(ComedogenicRating {
                     rating,
+                    source: text(source)?,
+                    note: note(note_id)?,
+                });
+            }
+            ["n", source, note_id] => {
+                entry.listing = Some(NameListing {
                     source: text(source)?,
                     note: note(note_id)?,
                 });
@@ -2225,6 +2244,108 @@ mod tests {
         // A name CosIng lists twice keeps both reference numbers.
         let twice = get("Methoxyethanol").cosing.expect("CosIng record");
         assert_eq!(twice.ref_number_list().count(), 2);
+    }
+
+    // -- Colours under their US names, label spellings -------------------------------------
+
+    #[test]
+    fn us_colour_names_are_synonyms_of_their_ci_numbers_without_a_category() {
+        for (printed, ci) in [
+            ("Yellow 5", "CI 19140"),
+            ("FD&C Yellow No. 5", "CI 19140"),
+            ("Yellow 5 Lake", "CI 19140"),
+            ("FD&C Yellow No. 5 Aluminum Lake", "CI 19140"),
+            ("Yellow 6", "CI 15985"),
+            ("Yellow 6 Al Lake", "CI 15985"),
+            ("Red 40", "CI 16035"),
+            ("Red 40 Lake", "CI 16035"),
+            ("FD&C Red No. 40", "CI 16035"),
+            ("Blue 1", "CI 42090"),
+            ("Blue 1 Lake", "CI 42090"),
+            ("Blue 4", "CI 42090"),
+            ("Red 6", "CI 15850"),
+            ("Red 6 Barium Lake", "CI 15850"),
+            ("Red 7", "CI 15850"),
+            ("Red 7 Lake", "CI 15850"),
+            ("D&C Red No. 7 Calcium Lake", "CI 15850"),
+            ("Red 21", "CI 45380"),
+            ("Red 22 Lake", "CI 45380"),
+            ("Red 27", "CI 45410"),
+            ("Red 28 Lake", "CI 45410"),
+            ("D&C Red No. 36", "CI 12085"),
+            ("Green 3", "CI 42053"),
+            ("Green 5", "CI 61570"),
+            ("Green 6", "CI 61565"),
+            ("Violet 2", "CI 60725"),
+            ("Ext. D&C Violet No. 2", "CI 60730"),
+            ("Ext. Violet 2", "CI 60730"),
+            ("Orange 5", "CI 45370"),
+            ("Yellow 10", "CI 47005"),
+            ("Black Iron Oxide", "CI 77499"),
+            ("Red Iron Oxide", "CI 77491"),
+            ("Ferric Oxide", "CI 77491"),
+            ("Yellow Iron Oxide", "CI 77492"),
+            ("Ferric Ferrocyanide", "CI 77510"),
+            ("Chromium Oxide Greens", "CI 77288"),
+            ("Carmine", "CI 75470"),
+        ] {
+            let entry = get(printed);
+            assert_eq!(entry.name, ci, "{printed}");
+            assert!(entry.synonym_source.is_some(), "{printed}: source");
+            assert!(entry.cosing.is_some(), "{printed}: {ci} is a CosIng name");
+            assert!(
+                entry.categories.is_empty(),
+                "{printed}: {:?}",
+                entry.categories
+            );
+            assert!(entry.listing.is_some(), "{printed}: listed with a source");
+        }
+        // "Iron Oxides" covers three CI numbers: a name of its own, not a synonym of one.
+        let iron = get("Iron Oxides");
+        assert_eq!((iron.name, iron.matched), ("IRON OXIDES", "IRON OXIDES"));
+        assert!(iron.categories.is_empty() && iron.cosing.is_none());
+        assert!(iron.listing.is_some_and(|l| l.source.contains("73.2250")));
+        assert_eq!(get("Iron Oxide").name, "IRON OXIDES");
+        // Colours already known keep their facts: CI 77891 is still not a UV filter.
+        assert!(
+            get("CI 77891")
+                .exclusion(Category::MineralUvFilter)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn no_name_of_the_colour_file_has_a_category() {
+        for (file, doc) in curated_files()
+            .into_iter()
+            .filter(|(f, _)| f.ends_with("colorants.toml") || f.ends_with("label_spellings.toml"))
+        {
+            for entry in tables_of(&doc, "entry") {
+                let name = str_field(entry, "name").expect("entry name");
+                for printed in std::iter::once(name.to_owned()).chain(str_list(entry, "synonyms")) {
+                    let found = get(&printed);
+                    assert!(
+                        found.categories.is_empty() && found.exclusions.is_empty(),
+                        "{file}: {printed} has {:?}",
+                        found.categories
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn label_spellings_with_a_space_for_the_hyphen() {
+        assert_eq!(get("Beta Glucan").name, "BETA-GLUCAN");
+        assert_eq!(get("Alpha Glucan").name, "ALPHA-GLUCAN");
+        let arbutin = get("Alpha Arbutin");
+        assert_eq!(arbutin.name, "ALPHA-ARBUTIN");
+        assert!(arbutin.exclusion(Category::Hydroquinone).is_some());
+        assert!(arbutin.categories.is_empty());
+        // The stereo-descriptor spellings that are curated keep their categories.
+        assert!(get("L-Ascorbic Acid").has(Category::VitaminC));
+        assert!(get("DL-Panthenol").has(Category::Panthenol));
+        assert!(get("D-Panthenol").has(Category::Panthenol));
     }
 
     #[test]

@@ -18,11 +18,13 @@
 //!    known counts, and their categories are merged, so no synonym can hide a category. Names
 //!    of copolymers keep their slashes (`Lactic Acid/Glycolic Acid Copolymer` is a polymer, not
 //!    an acid);
-//! 4. a name in brackets (`Iron Oxides (CI 77491, CI 77492)`);
+//! 4. a name in brackets (`Pigment Blend (CI 77491, CI 77492)`);
 //! 5. the name without a leading qualifier such as "Organic" or "Purified";
-//! 6. the knowledge base's fallback rules (`… Peel Oil` of a listed aromatic genus, `…Peptide-N`,
+//! 6. the name without a leading stereo descriptor `L-`, `D-` or `DL-` (`L-Proline` is
+//!    proline), keeping every category the printed name's own shape gives by rule;
+//! 7. the knowledge base's fallback rules (`… Peel Oil` of a listed aromatic genus, `…Peptide-N`,
 //!    `… Ascorbyl …`), with the rule's own explanation;
-//! 7. a blend printed as one item (`Dimethyl Isosorbide (and) Hydroxypinacolone Retinoate`) or
+//! 8. a blend printed as one item (`Dimethyl Isosorbide (and) Hydroxypinacolone Retinoate`) or
 //!    two names printed without a separator (`Geraniol Alpha-Isomethyl Ionone`): each part is
 //!    matched on its own. Run-together names are split only when every part is a known name.
 //!
@@ -60,6 +62,11 @@ const QUALIFIERS: &[&str] = &[
     "PURIFIED",
     "WILDCRAFTED",
 ];
+
+/// Stereo descriptors printed before an amino acid, sugar or vitamin name ("L-Proline",
+/// "D-Glucose", "DL-Panthenol"). CosIng names the ingredient without them (PROLINE, GLUCOSE);
+/// step 6 retries a name without one. Longest first.
+const STEREO_PREFIXES: &[&str] = &["DL-", "L-", "D-"];
 
 /// Words that end the name of a polymer whose monomers are separated by slashes.
 const POLYMER_WORDS: &[&str] = &["COPOLYMER", "CROSSPOLYMER", "POLYMER"];
@@ -208,6 +215,8 @@ pub enum MatchedBy {
     BracketContent,
     /// The name without a leading qualifier ("Organic", "Purified") is known.
     Qualifier,
+    /// The name without a leading stereo descriptor (`L-`, `D-`, `DL-`) is known.
+    StereoPrefix,
     /// A fallback rule of the knowledge base recognised the name's shape.
     Rule,
     /// Not recognised.
@@ -224,6 +233,7 @@ impl MatchedBy {
             MatchedBy::SlashSynonym => "slash_synonym",
             MatchedBy::BracketContent => "bracket_content",
             MatchedBy::Qualifier => "qualifier",
+            MatchedBy::StereoPrefix => "stereo_prefix",
             MatchedBy::Rule => "rule",
             MatchedBy::Unknown => "unknown",
         }
@@ -443,7 +453,7 @@ fn unknown_part(kb: &KnowledgeBase, normalized: String, split: Option<Split>) ->
 
 type Found = (Known, MatchedBy, Option<&'static str>);
 
-/// Steps 1 to 6 for one normalised name.
+/// Steps 1 to 7 for one normalised name.
 fn match_name(kb: &KnowledgeBase, name: &str, depth: u8) -> Option<Found> {
     if let Some(entry) = kb.lookup(name) {
         let by = if entry.matched == entry.name {
@@ -471,6 +481,9 @@ fn match_name(kb: &KnowledgeBase, name: &str, depth: u8) -> Option<Found> {
         && let Some((known, _, rule)) = match_name(kb, rest, depth + 1)
     {
         return Some((known, MatchedBy::Qualifier, rule));
+    }
+    if let Some(known) = match_stereo_prefix(kb, plain.as_deref().unwrap_or(name)) {
+        return Some((known, MatchedBy::StereoPrefix, None));
     }
     for candidate in std::iter::once(name).chain(plain.as_deref()) {
         let facts = kb.rule_facts(candidate);
@@ -521,7 +534,7 @@ fn match_slash_synonyms(kb: &KnowledgeBase, name: &str) -> Option<Known> {
     merged
 }
 
-/// Step 4: a known name inside the brackets (`Iron Oxides (CI 77491, CI 77492)`).
+/// Step 4: a known name inside the brackets (`Pigment Blend (CI 77491, CI 77492)`).
 fn match_bracket_content(kb: &KnowledgeBase, name: &str) -> Option<Known> {
     let mut merged: Option<Known> = None;
     for group in bracket_groups(name) {
@@ -555,7 +568,31 @@ fn strip_qualifier(name: &str) -> Option<&str> {
     (rest.len() < name.len() && !rest.is_empty()).then_some(rest)
 }
 
-/// Step 7a: the parts of a blend (`A (AND) B`), when the name has a blend separator.
+/// Step 6: the name without a leading stereo descriptor, when the rest is a known name. The
+/// categories the fallback rules give the printed name itself are added, so that dropping the
+/// descriptor can never lose one (a name that is known as printed never gets here).
+fn match_stereo_prefix(kb: &KnowledgeBase, name: &str) -> Option<Known> {
+    let rest = strip_stereo_prefix(name)?;
+    let mut known = Known::from_entry(kb.lookup(rest)?);
+    for fact in kb.rule_facts(name) {
+        if !known.has(fact.category)
+            && !known.exclusions.iter().any(|x| x.category == fact.category)
+        {
+            known.facts.push(fact);
+        }
+    }
+    Some(known)
+}
+
+/// The name without a leading `L-`, `D-` or `DL-`, when a letter follows it.
+fn strip_stereo_prefix(name: &str) -> Option<&str> {
+    STEREO_PREFIXES.iter().find_map(|prefix| {
+        name.strip_prefix(prefix)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+    })
+}
+
+/// Step 8a: the parts of a blend (`A (AND) B`), when the name has a blend separator.
 fn split_blend(name: &str) -> Option<Vec<&str>> {
     let separator = BLEND_SEPARATORS
         .iter()
@@ -569,7 +606,7 @@ fn split_blend(name: &str) -> Option<Vec<&str>> {
     (parts.len() >= 2).then_some(parts)
 }
 
-/// Step 7b: the fewest known names (two or more) whose words, in order, make up the name.
+/// Step 8b: the fewest known names (two or more) whose words, in order, make up the name.
 fn split_run_together(kb: &KnowledgeBase, name: &str) -> Option<Vec<String>> {
     let words: Vec<&str> = name.split(' ').collect();
     let n = words.len();
@@ -943,8 +980,12 @@ mod tests {
             p.matched_by,
             MatchedBy::Exact | MatchedBy::WithoutBrackets
         ));
-        let p = one("Iron Oxides (Ci 77491, Ci 77492, Ci 77499)");
+        let p = one("Pigment Blend (Ci 77491, Ci 77492, Ci 77499)");
         assert_eq!(p.matched_by, MatchedBy::BracketContent);
+        // "Iron Oxides" is a name of its own (21 CFR 73.2250), found without the brackets.
+        let p = one("Iron Oxides (Ci 77491, Ci 77492, Ci 77499)");
+        assert_eq!(p.matched_by, MatchedBy::WithoutBrackets);
+        assert_eq!(p.known.as_ref().unwrap().name, "IRON OXIDES");
         let p = one("Citrus Limon (Lemon) Peel Oil");
         assert!(categories(&p).contains(&Category::EssentialOil));
     }
@@ -954,6 +995,74 @@ mod tests {
         let p = one("Purified Water");
         assert_eq!(p.matched_by, MatchedBy::Qualifier);
         assert_eq!(p.known.as_ref().unwrap().name, "WATER");
+    }
+
+    #[test]
+    fn stereo_descriptors_are_dropped_when_the_rest_is_known() {
+        for (printed, name) in [
+            ("L-Proline", "PROLINE"),
+            ("L-Arginine", "ARGININE"),
+            ("D-Glucose", "GLUCOSE"),
+            ("DL-Proline", "PROLINE"),
+        ] {
+            let p = one(printed);
+            assert_eq!(p.matched_by, MatchedBy::StereoPrefix, "{printed}");
+            assert_eq!(p.known.as_ref().unwrap().name, name, "{printed}");
+        }
+        // Curated spellings match as printed (step 1) and keep their categories.
+        let p = one("L-Ascorbic Acid");
+        assert_eq!(p.matched_by, MatchedBy::Synonym);
+        assert_eq!(categories(&p), [Category::VitaminC]);
+        for printed in ["DL-Panthenol", "D-Panthenol"] {
+            let p = one(printed);
+            assert_eq!(p.matched_by, MatchedBy::Synonym, "{printed}");
+            assert!(categories(&p).contains(&Category::Panthenol), "{printed}");
+        }
+        // A stripped name keeps the categories of the name without the descriptor.
+        let p = one("DL-Malic Acid");
+        assert_eq!(p.matched_by, MatchedBy::StereoPrefix);
+        assert_eq!(
+            categories(&p),
+            categories(&one("Malic Acid")),
+            "DL-Malic Acid is malic acid"
+        );
+        // Not a descriptor, or nothing known after it: left to the other steps.
+        assert_eq!(one("L-Zzyzx Qqq").matched_by, MatchedBy::Unknown);
+        assert_eq!(strip_stereo_prefix("L-PROLINE"), Some("PROLINE"));
+        assert_eq!(strip_stereo_prefix("DL-PANTHENOL"), Some("PANTHENOL"));
+        assert_eq!(strip_stereo_prefix("D-PANTHENOL"), Some("PANTHENOL"));
+        for name in [
+            "PROLINE",
+            "L-",
+            "D-3-X",
+            "LD-PROLINE",
+            "L PROLINE",
+            "ML-PROLINE",
+        ] {
+            assert_eq!(strip_stereo_prefix(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn dropping_a_stereo_descriptor_never_loses_a_rule_category() {
+        // A name whose own shape gives categories by rule keeps them all when the rest of it
+        // is a known name (here the descriptor is printed before a rule-shaped name).
+        for printed in [
+            "L-Ascorbyl Palmitate",
+            "D-Panthenyl Triacetate",
+            "DL-Alpha-Tocopheryl Acetate",
+            "L-Retinyl Palmitate",
+        ] {
+            let normalized = normalize_inci_name(printed);
+            let p = one(printed);
+            for fact in kb().rule_facts(&normalized) {
+                assert!(
+                    categories(&p).contains(&fact.category),
+                    "{printed} lost {:?}: {p:?}",
+                    fact.category
+                );
+            }
+        }
     }
 
     #[test]

@@ -11,9 +11,10 @@
 //! --nocapture`); `aftercare check --report FILE.jsonl` prints it for any labelled file.
 
 use aftercare_core::{
+    Hours,
     category::{Category, CategoryGroup},
     inci::{
-        Checker,
+        CheckTime, Checker, MatchedBy, Product, Status, Verdict,
         accuracy::{evaluate, read_labelled},
         kb::KnowledgeBase,
     },
@@ -73,5 +74,95 @@ fn the_checker_meets_the_accuracy_thresholds_on_the_public_sample() {
         Category::ChemicalUvFilter,
     ] {
         assert!(report.score(category).labelled > 0, "{category}");
+    }
+}
+
+fn checker() -> Checker<'static> {
+    Checker::new(
+        KnowledgeBase::embedded(),
+        default_protocol(),
+        &Profile::default(),
+    )
+}
+
+/// The reviewer's list (`aftercare check --hours 200 "Iron Oxides, Beta Glucan, L-Proline,
+/// Yellow 5, Blue 1, Red 40"`): US colour names, a stereo descriptor and a label spelling, all
+/// of them recognised, none with a category, so the product is fine at 200 h.
+#[test]
+fn us_colour_names_stereo_descriptors_and_label_spellings_are_recognised() {
+    let checker = checker();
+    let text = "Iron Oxides, Beta Glucan, L-Proline, Yellow 5, Blue 1, Red 40";
+    let check = checker
+        .check(text, &Product::default(), &CheckTime::hours(Hours(200)))
+        .unwrap();
+    let names: Vec<(&str, MatchedBy, Option<String>)> = check
+        .ingredients
+        .iter()
+        .map(|i| {
+            let part = i.part();
+            (
+                &*part.text,
+                part.matched_by,
+                part.known.as_ref().map(|k| k.name.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("IRON OXIDES", MatchedBy::Exact, Some("IRON OXIDES".into())),
+            (
+                "BETA GLUCAN",
+                MatchedBy::Synonym,
+                Some("BETA-GLUCAN".into())
+            ),
+            ("L-PROLINE", MatchedBy::StereoPrefix, Some("PROLINE".into())),
+            ("YELLOW 5", MatchedBy::Synonym, Some("CI 19140".into())),
+            ("BLUE 1", MatchedBy::Synonym, Some("CI 42090".into())),
+            ("RED 40", MatchedBy::Synonym, Some("CI 16035".into())),
+        ]
+    );
+    for ingredient in &check.ingredients {
+        assert_ne!(ingredient.ruling.status, Status::Unknown, "{ingredient:?}");
+        assert!(ingredient.categories.is_empty(), "{ingredient:?}");
+    }
+    assert_eq!(check.verdict, Verdict::Ok);
+    assert!(check.categories.is_empty());
+    // Right after treatment too: nothing waits, nothing is unknown.
+    let now = checker
+        .check(text, &Product::default(), &CheckTime::hours(Hours(0)))
+        .unwrap();
+    assert_eq!(now.verdict, Verdict::Ok);
+}
+
+/// The labelled sample's own spellings (p085 Beta Glucan, p100 L-Proline, p137 Yellow 5 and
+/// Blue 1) are no longer unknown.
+#[test]
+fn the_samples_colour_and_amino_acid_spellings_are_not_unknown() {
+    let products = read_labelled(SAMPLE).unwrap();
+    let checker = checker();
+    for (id, printed) in [
+        ("p085", "BETA GLUCAN"),
+        ("p100", "L-PROLINE"),
+        ("p137", "YELLOW 5"),
+        ("p137", "BLUE 1"),
+    ] {
+        let product = products
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("{id} in the sample"));
+        let check = checker
+            .check(
+                &product.ingredients,
+                &Product::default(),
+                &CheckTime::hours(Hours(200)),
+            )
+            .unwrap();
+        let found = check
+            .ingredients
+            .iter()
+            .find(|i| i.part().text.contains(printed))
+            .unwrap_or_else(|| panic!("{id}: {printed} printed"));
+        assert_ne!(found.ruling.status, Status::Unknown, "{id}: {printed}");
     }
 }
