@@ -412,6 +412,9 @@ pub struct ProductCheck<'a> {
     pub better_from_hours: Option<Hours>,
     /// The categories found (in this product's context).
     pub categories: CategorySet,
+    /// The spans of the items checked although printed in a claim of what the product is
+    /// without ("Free from parabens, fragrance"): they may well be absent.
+    pub printed_in_claim: Vec<Range<usize>>,
     /// When no time was given: the verdict over the whole recovery.
     pub timeline: Vec<TimelineSegment<'a>>,
     /// The protocol used.
@@ -421,6 +424,11 @@ pub struct ProductCheck<'a> {
 }
 
 impl ProductCheck<'_> {
+    /// Whether the ingredient was printed in a claim of what the product is without.
+    pub fn in_claim(&self, ingredient: &IngredientCheck<'_>) -> bool {
+        self.printed_in_claim.contains(&self.item(ingredient).span)
+    }
+
     /// The parsed item an ingredient comes from.
     pub fn item(&self, ingredient: &IngredientCheck<'_>) -> &ParsedIngredient<'_> {
         &self.parsed.ingredients[ingredient.item]
@@ -535,15 +543,24 @@ impl<'p> Checker<'p> {
     ) -> Result<ProductCheck<'a>, CheckError> {
         validate_text(text)?;
         let mut parsed = parse_inci_list(text);
-        if !parsed.continuing_sentence.is_empty() {
+        let mut from_claims = Vec::new();
+        if !parsed.continuing_sentence.is_empty() || !parsed.negated_sentence.is_empty() {
             // An item left out as part of a sentence ("Water, Vegan, Retinol") is still
             // checked when it is a known ingredient name: checking a word of a sentence can
-            // only hold a product back, leaving out a retinoid could clear it.
-            parsed.restore_continuing(|item| {
-                memo.get(self.kb, &item.text)
-                    .parts
-                    .iter()
-                    .all(|part| part.known.is_some())
+            // only hold a product back, leaving out a retinoid could clear it. In a sentence
+            // that says what the product is without ("Free from parabens, fragrance"), only
+            // the names the protocol restricts are checked, and they are marked as printed in
+            // that claim.
+            from_claims = parsed.restore_continuing(|item, negated| {
+                let matched = memo.get(self.kb, &item.text);
+                matched.parts.iter().all(|part| part.known.is_some())
+                    && (!negated
+                        || matched.parts.iter().any(|part| {
+                            part.summary
+                                .always
+                                .iter()
+                                .any(|c| self.rules[c as usize].restriction.is_some())
+                        }))
             });
         }
         if parsed.ingredients.is_empty() {
@@ -632,6 +649,7 @@ impl<'p> Checker<'p> {
             usable_from_hours: None,
             better_from_hours: None,
             categories,
+            printed_in_claim: from_claims,
             timeline: Vec::new(),
             protocol: self.protocol,
             skin: &self.skin,
@@ -1247,6 +1265,9 @@ struct IngredientJson<'s> {
     #[serde(skip_serializing_if = "Option::is_none")]
     percent: Option<f32>,
     span: [usize; 2],
+    /// Printed in a claim of what the product is without ("Free from …").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    printed_in_claim: bool,
 }
 
 #[derive(Serialize)]
@@ -1352,6 +1373,7 @@ impl Serialize for ProductCheck<'_> {
                     position: item.position,
                     percent: item.percent,
                     span: [ingredient.span.start, ingredient.span.end],
+                    printed_in_claim: self.in_claim(ingredient),
                 }
             })
             .collect();
@@ -1549,22 +1571,51 @@ mod tests {
             let expected: Vec<usize> = (1..=positions.len()).collect();
             assert_eq!(positions, expected, "{text}");
         }
-        // What a product is free of is not in it, even when it is a known name; the claim is
-        // still shown as text that was not read as an ingredient.
-        for text in [
-            "Water, Glycerin, Squalane. Free from parabens, sulfates and fragrance.",
-            "Water, Glycerin, Squalane. Formulated without parabens, fragrance, or dyes.",
+        // A claim of what a product is free of: its harmless or unknown items stay out, quoted
+        // as text not read as ingredients; a name the protocol restricts is still checked, and
+        // marked as printed in the claim, so a pasted "Contains no parabens, Retinol" is never
+        // called fine (and "without fragrance" says why it holds fragrance back).
+        for (text, verdict, in_claim) in [
+            (
+                "Water, Glycerin, Squalane. Free from parabens, sulfates and fragrance.",
+                Verdict::Ok,
+                None,
+            ),
+            (
+                "Water, Glycerin. Free from parabens, mineral oil, silicones.",
+                Verdict::Ok,
+                None,
+            ),
+            (
+                "Water, Glycerin, Squalane. Formulated without parabens, fragrance, or dyes.",
+                Verdict::Wait,
+                Some("fragrance"),
+            ),
+            (
+                "Water, Contains no parabens, Retinol, Parfum",
+                Verdict::Wait,
+                Some("Retinol"),
+            ),
         ] {
             let check = at(30, text);
-            assert_eq!(check.verdict, Verdict::Ok, "{text}");
-            assert_eq!(check.ingredients.len(), 3, "{text}");
+            assert_eq!(check.verdict, verdict, "{text}");
+            let claimed: Vec<&str> = check
+                .ingredients
+                .iter()
+                .filter(|i| check.in_claim(i))
+                .map(|i| check.input(i))
+                .collect();
+            assert_eq!(claimed.first().copied(), in_claim, "{text}");
             let left_out = crate::inci::render::left_out_text(&check);
             assert!(
-                left_out.iter().any(|t| t.contains("fragrance")),
+                left_out.iter().any(|t| t.contains("parabens")),
                 "{left_out:?}"
             );
-            assert!(
-                crate::inci::render::render_text(&check).contains("Not read as ingredients"),
+            let rendered = crate::inci::render::render_text(&check);
+            assert!(rendered.contains("Not read as ingredients"), "{text}");
+            assert_eq!(
+                rendered.contains(crate::inci::render::IN_CLAIM_NOTE),
+                in_claim.is_some(),
                 "{text}"
             );
         }

@@ -62,20 +62,36 @@ pub struct ParsedList<'a> {
     /// checker still checks the ones that are known ingredient names.
     #[serde(skip)]
     pub continuing_sentence: Vec<ParsedIngredient<'a>>,
+    /// The same, for a sentence that says what the product is without ("Free from parabens,
+    /// fragrance"): its items are probably absent, but a checker must not call a product fine
+    /// while a restricted name printed there went unread.
+    #[serde(skip)]
+    pub negated_sentence: Vec<ParsedIngredient<'a>>,
 }
 
 impl<'a> ParsedList<'a> {
-    /// Takes back as ingredients the items of [`ParsedList::continuing_sentence`] for which
-    /// `is_ingredient` says so: each leaves `dropped`, joins `ingredients` in printed order,
-    /// and the positions are counted again.
+    /// Takes back as ingredients the items of [`ParsedList::continuing_sentence`] and
+    /// [`ParsedList::negated_sentence`] for which `is_ingredient(item, negated)` says so: each
+    /// leaves `dropped`, joins `ingredients` in printed order, and the positions are counted
+    /// again. Returns the spans of those taken back from a negating sentence.
     pub fn restore_continuing(
         &mut self,
-        mut is_ingredient: impl FnMut(&ParsedIngredient<'a>) -> bool,
-    ) {
+        mut is_ingredient: impl FnMut(&ParsedIngredient<'a>, bool) -> bool,
+    ) -> Vec<Range<usize>> {
         let mut restored = false;
-        for item in std::mem::take(&mut self.continuing_sentence) {
-            if is_ingredient(&item) {
+        let mut from_negation = Vec::new();
+        let continuing = std::mem::take(&mut self.continuing_sentence);
+        let negated = std::mem::take(&mut self.negated_sentence);
+        for (item, negated) in continuing
+            .into_iter()
+            .map(|i| (i, false))
+            .chain(negated.into_iter().map(|i| (i, true)))
+        {
+            if is_ingredient(&item, negated) {
                 self.dropped.retain(|d| d.span != item.span);
+                if negated {
+                    from_negation.push(item.span.clone());
+                }
                 self.ingredients.push(item);
                 restored = true;
             }
@@ -89,6 +105,7 @@ impl<'a> ParsedList<'a> {
                 *slot += 1;
             }
         }
+        from_negation
     }
 
     /// The ingredients of one section, in printed order.
@@ -622,6 +639,7 @@ impl<'a> Parser<'a> {
                 ingredients: Vec::with_capacity((text.len() / 16 + 1).min(128)),
                 dropped: Vec::new(),
                 continuing_sentence: Vec::new(),
+                negated_sentence: Vec::new(),
             },
             section: Section::Main,
             outer_section: Section::Main,
@@ -1203,14 +1221,19 @@ impl<'a> Parser<'a> {
     fn continue_sentence(&mut self, s: usize, e: usize, reason: DropReason) {
         let negated = self.mode == Mode::Prose && self.sentence_negates;
         let (text, percent) = self.clean(s, e, Plain::Unknown);
-        if !negated && !text.is_empty() {
-            self.out.continuing_sentence.push(ParsedIngredient {
+        if !text.is_empty() {
+            let item = ParsedIngredient {
                 text,
                 span: s..e,
                 section: self.section,
                 percent,
                 position: 0,
-            });
+            };
+            if negated {
+                self.out.negated_sentence.push(item);
+            } else {
+                self.out.continuing_sentence.push(item);
+            }
         }
         self.drop_text(s, e, reason);
     }

@@ -294,7 +294,15 @@ fn write_ingredient(out: &mut String, check: &ProductCheck<'_>, ingredient: &Ing
     if part.split.is_some() || !matches!(part.matched_by, crate::inci::MatchedBy::Exact) {
         let _ = writeln!(out, "    {}", crate::inci::analyze::match_note(part));
     }
+    if check.in_claim(ingredient) {
+        let _ = writeln!(out, "    {IN_CLAIM_NOTE}");
+    }
 }
+
+/// Said of an ingredient checked although printed in a claim of what the product is without.
+pub const IN_CLAIM_NOTE: &str = "Printed in a claim of what the product is free of: if it is \
+                                 not in the product, this does not apply. Check the full \
+                                 ingredient list.";
 
 fn timeline_line(check: &ProductCheck<'_>, segment: &TimelineSegment<'_>) -> String {
     let span = match segment.until_hours {
