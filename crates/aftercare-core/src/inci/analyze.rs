@@ -1558,6 +1558,16 @@ mod tests {
                 "Water, Glycerin, made with love and care, Retinol",
                 "Retinol",
             ),
+            // Re-check findings: a direction with "without" in it is not a claim of absence.
+            (
+                "Water, Glycerin, Apply without rubbing, Retinol, Glycolic Acid",
+                "Retinol",
+            ),
+            (
+                "Water, Glycerin, Use with or without makeup, Tretinoin",
+                "Tretinoin",
+            ),
+            ("Water, Glycerin, Made In France, Retinol", "Retinol"),
         ] {
             let check = at(30, text);
             assert_eq!(check.verdict, Verdict::Wait, "{text}");
@@ -1571,6 +1581,14 @@ mod tests {
             let expected: Vec<usize> = (1..=positions.len()).collect();
             assert_eq!(positions, expected, "{text}");
         }
+        // A name printed after a fragment of directions is read as the list going on, so an
+        // unrecognised one is reported, not dropped (re-check finding: this list was "OK").
+        let check = at(
+            30,
+            "Water, Glycerin, Avoid contact with eyes, Essential Oils, Granactive Retinoid",
+        );
+        assert_eq!(check.verdict, Verdict::Unknown);
+        assert_eq!(status(&check, "Granactive Retinoid"), Status::Unknown);
         // A claim of what a product is free of: its harmless or unknown items stay out, quoted
         // as text not read as ingredients; a name the protocol restricts is still checked, and
         // marked as printed in the claim, so a pasted "Contains no parabens, Retinol" is never

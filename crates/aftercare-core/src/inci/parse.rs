@@ -1129,6 +1129,14 @@ impl<'a> Parser<'a> {
             survey = self.survey(s, e).outline();
         }
         match self.mode {
+            // A name printed after a fragment of directions or marketing ("Avoid contact with
+            // eyes, Essential Oils, Granactive Retinoid"): the list has resumed, and the name is
+            // checked (or reported unrecognised) like any other.
+            Mode::Prose
+                if !self.sentence_negates && survey.name_like && self.b[s].is_ascii_uppercase() =>
+            {
+                self.mode = Mode::Normal;
+            }
             Mode::Prose => return self.continue_sentence(s, e, DropReason::Prose),
             Mode::Disclaimer => return self.continue_sentence(s, e, DropReason::Disclaimer),
             Mode::Normal => {}
@@ -1238,20 +1246,24 @@ impl<'a> Parser<'a> {
         self.drop_text(s, e, reason);
     }
 
-    /// Whether the prose `[s, e)` says what the product is without: "Free from …", "Free of
-    /// …", "Formulated without …", "Contains no …", "No parabens, …".
+    /// Whether the prose `[s, e)` opens by saying what the product is without: "Free from …",
+    /// "Free of …", "Formulated without …", "Contains no …", "No parabens, …".
     fn negates(&self, s: usize, e: usize) -> bool {
         let words: Vec<Lower> = self.b[s..e]
             .split(|c| !c.is_ascii_alphanumeric() && *c != b'-')
             .filter(|w| !w.is_empty())
-            .take(8)
+            .take(2)
             .map(lower)
             .collect();
         let word = |i: usize| words.get(i).map_or(&b""[..], Lower::as_bytes);
-        word(0) == b"no"
+        // Only at the opening: "Apply without rubbing" is a direction, not a claim.
+        matches!(word(0), b"no" | b"without" | b"excludes")
             || (word(0) == b"free" && matches!(word(1), b"from" | b"of"))
             || (word(0) == b"contains" && word(1) == b"no")
-            || (0..words.len()).any(|i| matches!(word(i), b"without" | b"excludes"))
+            || (matches!(
+                word(0),
+                b"formulated" | b"made" | b"crafted" | b"developed" | b"created"
+            ) && word(1) == b"without")
     }
 
     fn drop_text(&mut self, s: usize, e: usize, reason: DropReason) {
@@ -2141,6 +2153,7 @@ impl Survey {
             first_is_header_word: self.first_is_header_word,
             prose: self.is_prose(),
             one_word: self.words == 1,
+            name_like: self.function_words == 0 && self.lowercase_words == 0 && !self.is_prose(),
         }
     }
 
@@ -2163,6 +2176,9 @@ struct Outline {
     prose: bool,
     /// The item is a single word.
     one_word: bool,
+    /// The item reads like a printed name: no function word, no word after the first in lower
+    /// case, not prose.
+    name_like: bool,
 }
 
 /// A list of lower-cased words.
