@@ -517,7 +517,7 @@ fn stream_reason(
             let own = facts
                 .usable_from
                 .max(facts.better_from.unwrap_or(Hours::ZERO));
-            let (mut text, from, source) = match makeup_rule {
+            let (mut text, from, mut source) = match makeup_rule {
                 Some(rule) => (
                     format!(
                         "Makeup: from {}, as your plan says. {one_at_a_time}",
@@ -543,8 +543,26 @@ fn stream_reason(
                     after_treatment(end)
                 ));
             }
+            let explained = from.max(irritants_end.unwrap_or(Hours::ZERO));
+            if facts.usable_from > explained {
+                // Held by its own check: a product rule (a scrub or exfoliant) or a category.
+                let rule = protocol.restrictions.iter().find(|r| {
+                    r.until == facts.usable_from
+                        && r.product_types
+                            .iter()
+                            .any(|t| t == item.product.product_type.checker_type().id())
+                });
+                let why = rule.map_or_else(String::new, |r| format!(" ({})", r.name));
+                if let Some(rule) = rule {
+                    source = format!("{}; {source}", rule.source.citation);
+                }
+                text.push_str(&format!(
+                    " This product cannot be used before {}{why}.",
+                    after_treatment(facts.usable_from)
+                ));
+            }
             if let Some(better) = facts.better_from
-                && better > from.max(irritants_end.unwrap_or(Hours::ZERO))
+                && better > explained.max(facts.usable_from)
             {
                 text.push_str(&format!(
                     " The protocol prefers it from {}.",

@@ -529,7 +529,8 @@ fn makeup_follows_its_rule_and_every_explanation_states_the_time_shown() {
       {"name": "Foundation", "type": "makeup", "ingredients": "Water, Cyclopentasiloxane, Titanium Dioxide, Dimethicone"},
       {"name": "Peptide Serum", "type": "serum", "ingredients": "Water, Glycerin, Palmitoyl Tripeptide-1"},
       {"name": "Scented Cream", "type": "moisturiser", "ingredients": "Water, Glycerin, Parfum"},
-      {"name": "Night Retinol", "type": "serum", "ingredients": "Water, Retinol"}
+      {"name": "Night Retinol", "type": "serum", "ingredients": "Water, Retinol"},
+      {"name": "Enzyme Scrub", "type": "scrub", "ingredients": "Water, Glycerin, Papain"}
     ]}"#;
     let profile = Profile::default();
     let schedule = schedule_products(
@@ -557,6 +558,13 @@ fn makeup_follows_its_rule_and_every_explanation_states_the_time_shown() {
     let peptide = entry(&schedule, "Peptide Serum");
     assert!(peptide.from_hours >= Hours(168));
     says(peptide, "prefers it from 168 h after treatment (day 8)");
+    // Re-check finding: the scrub's date was right (168 h) but its reason said "from 96 h".
+    let scrub = entry(&schedule, "Enzyme Scrub");
+    assert!(scrub.from_hours >= Hours(168));
+    says(
+        scrub,
+        "cannot be used before 168 h after treatment (day 8) (Physical exfoliants and scrubs)",
+    );
     let cream = entry(&schedule, "Scented Cream");
     says(cream, "which wait until 168 h after treatment (day 8)");
 
