@@ -10,7 +10,7 @@ use aftercare_core::{
     inci::{
         CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType,
         kb::KnowledgeBase,
-        render::{IN_CLAIM_NOTE, left_out_text, verdict_line},
+        render::{left_out_text, placement_note, verdict_line},
     },
     instant::{parse_instant, parse_time_zone},
     profile::{Profile, SkinType},
@@ -78,10 +78,9 @@ fn result_view(check: &ProductCheck<'_>) -> ProductResultView {
                     .collect::<Vec<_>>()
                     .join(", "),
                 status: ingredient.ruling.status.id().to_owned(),
-                reason: if check.in_claim(ingredient) {
-                    format!("{} {IN_CLAIM_NOTE}", ingredient.ruling.reason())
-                } else {
-                    ingredient.ruling.reason().into_owned()
+                reason: match placement_note(check, ingredient) {
+                    Some(note) => format!("{} {note}", ingredient.ruling.reason()),
+                    None => ingredient.ruling.reason().into_owned(),
                 },
                 source: ingredient.ruling.source().map(str::to_owned),
             }

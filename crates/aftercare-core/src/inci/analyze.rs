@@ -33,11 +33,14 @@ use serde::{Serialize, Serializer};
 
 use crate::{
     Hours,
-    category::Category,
+    category::{Category, CategoryGroup},
     inci::{
         kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase},
         matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
-        parse::{MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, parse_inci_list},
+        parse::{
+            DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section,
+            opens_with_negation, parse_inci_list,
+        },
         suggest::Suggestion,
     },
     instant::format_rfc3339,
@@ -181,6 +184,27 @@ impl CheckTime {
             at: Some(at),
         })
     }
+}
+
+/// The byte ranges of the words of `text`: runs of ASCII letters, digits and hyphens.
+fn word_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text.bytes().enumerate() {
+        let in_word = c.is_ascii_alphanumeric() || c == b'-';
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push(s..text.len());
+    }
+    words
 }
 
 /// Why a list could not be checked. Each message is one sentence for the person who gave it.
@@ -415,6 +439,9 @@ pub struct ProductCheck<'a> {
     /// The spans of the items checked although printed in a claim of what the product is
     /// without ("Free from parabens, fragrance"): they may well be absent.
     pub printed_in_claim: Vec<Range<usize>>,
+    /// The spans of paused actives named in the text left out ("Formulated with retinol"),
+    /// checked as ingredients: the list itself may not hold them.
+    pub named_outside_list: Vec<Range<usize>>,
     /// When no time was given: the verdict over the whole recovery.
     pub timeline: Vec<TimelineSegment<'a>>,
     /// The protocol used.
@@ -427,6 +454,12 @@ impl ProductCheck<'_> {
     /// Whether the ingredient was printed in a claim of what the product is without.
     pub fn in_claim(&self, ingredient: &IngredientCheck<'_>) -> bool {
         self.printed_in_claim.contains(&self.item(ingredient).span)
+    }
+
+    /// Whether the ingredient is a paused active named in the text around the list.
+    pub fn outside_list(&self, ingredient: &IngredientCheck<'_>) -> bool {
+        self.named_outside_list
+            .contains(&self.item(ingredient).span)
     }
 
     /// The parsed item an ingredient comes from.
@@ -544,6 +577,11 @@ impl<'p> Checker<'p> {
         validate_text(text)?;
         let mut parsed = parse_inci_list(text);
         let mut from_claims = Vec::new();
+        let claim_spans: Vec<Range<usize>> = parsed
+            .negated_sentence
+            .iter()
+            .map(|item| item.span.clone())
+            .collect();
         if !parsed.continuing_sentence.is_empty() || !parsed.negated_sentence.is_empty() {
             // An item left out as part of a sentence ("Water, Vegan, Retinol") is still
             // checked when it is a known ingredient name: checking a word of a sentence can
@@ -563,6 +601,10 @@ impl<'p> Checker<'p> {
                         }))
             });
         }
+        let mentioned = self.paused_actives_named_in(&parsed, &claim_spans, memo);
+        let mentioned_spans: Vec<Range<usize>> =
+            mentioned.iter().map(|item| item.span.clone()).collect();
+        parsed.add_mentioned(mentioned);
         if parsed.ingredients.is_empty() {
             return Err(CheckError::NoIngredients);
         }
@@ -650,6 +692,7 @@ impl<'p> Checker<'p> {
             better_from_hours: None,
             categories,
             printed_in_claim: from_claims,
+            named_outside_list: mentioned_spans,
             timeline: Vec::new(),
             protocol: self.protocol,
             skin: &self.skin,
@@ -666,6 +709,59 @@ impl<'p> Checker<'p> {
             check.timeline = self.timeline(&check);
         }
         Ok(check)
+    }
+
+    /// The paused actives (retinoids, acids, vitamin C …) named inside the prose and
+    /// disclaimers left out of the list ("Formulated with retinol and vitamin C"), up to three
+    /// words at a time, the longest known name first. A claim of absence ("Free from retinol")
+    /// names nothing. A product is not called fine while its own text names a paused active.
+    fn paused_actives_named_in<'t>(
+        &self,
+        parsed: &ParsedList<'t>,
+        claims: &[Range<usize>],
+        memo: &mut MatchMemo,
+    ) -> Vec<ParsedIngredient<'t>> {
+        const MOST_WORDS: usize = 3;
+        let mut found = Vec::new();
+        for dropped in &parsed.dropped {
+            if !matches!(dropped.reason, DropReason::Prose | DropReason::Disclaimer)
+                || claims.contains(&dropped.span)
+                || opens_with_negation(dropped.text.as_bytes())
+            {
+                continue;
+            }
+            let text = dropped.text;
+            let words: Vec<Range<usize>> = word_ranges(text);
+            let mut i = 0;
+            while i < words.len() {
+                let mut step = 1;
+                for n in (1..=MOST_WORDS.min(words.len() - i)).rev() {
+                    let range = words[i].start..words[i + n - 1].end;
+                    let name = &text[range.clone()];
+                    let matched = memo.get(self.kb, name);
+                    let paused = matched.parts.len() == 1
+                        && matched.parts[0].known.is_some()
+                        && matched.parts[0]
+                            .summary
+                            .always
+                            .iter()
+                            .any(|c| c.group() == CategoryGroup::Paused);
+                    if paused {
+                        found.push(ParsedIngredient {
+                            text: Cow::Borrowed(name),
+                            span: dropped.span.start + range.start..dropped.span.start + range.end,
+                            section: Section::Main,
+                            percent: None,
+                            position: 0,
+                        });
+                        step = n;
+                        break;
+                    }
+                }
+                i += step;
+            }
+        }
+        found
     }
 
     /// One ingredient: the part's categories in this product's context and its status.
@@ -1268,6 +1364,9 @@ struct IngredientJson<'s> {
     /// Printed in a claim of what the product is without ("Free from …").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     printed_in_claim: bool,
+    /// A paused active named in the text around the list, not in the list itself.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    named_outside_list: bool,
 }
 
 #[derive(Serialize)]
@@ -1374,6 +1473,7 @@ impl Serialize for ProductCheck<'_> {
                     percent: item.percent,
                     span: [ingredient.span.start, ingredient.span.end],
                     printed_in_claim: self.in_claim(ingredient),
+                    named_outside_list: self.outside_list(ingredient),
                 }
             })
             .collect();
@@ -1589,6 +1689,35 @@ mod tests {
         );
         assert_eq!(check.verdict, Verdict::Unknown);
         assert_eq!(status(&check, "Granactive Retinoid"), Status::Unknown);
+        // A paused active named in the text around the list is checked, marked as named
+        // outside the list (re-check: "Formulated with retinol and vitamin C" was OK); a claim
+        // of its absence names nothing.
+        for (text, named) in [
+            (
+                "Water, Glycerin. Formulated with retinol and vitamin C for radiance.",
+                vec!["retinol", "vitamin C"],
+            ),
+            (
+                "Water, Glycerin, with Retinol and Glycolic Acid",
+                vec!["Retinol", "Glycolic Acid"],
+            ),
+            ("Water, Glycerin. Free from retinol and parabens.", vec![]),
+        ] {
+            let check = at(30, text);
+            let outside: Vec<&str> = check
+                .ingredients
+                .iter()
+                .filter(|i| check.outside_list(i))
+                .map(|i| check.input(i))
+                .collect();
+            assert_eq!(outside, named, "{text}");
+            let expected = if named.is_empty() {
+                Verdict::Ok
+            } else {
+                Verdict::Wait
+            };
+            assert_eq!(check.verdict, expected, "{text}");
+        }
         // A claim of what a product is free of: its harmless or unknown items stay out, quoted
         // as text not read as ingredients; a name the protocol restricts is still checked, and
         // marked as printed in the claim, so a pasted "Contains no parabens, Retinol" is never

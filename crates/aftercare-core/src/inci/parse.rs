@@ -47,7 +47,8 @@ const LOOKAHEAD_BYTES: usize = 64;
 /// recognised as not being an ingredient.
 ///
 /// Spans of both lists are byte ranges into the parsed input, in increasing order, and no two
-/// spans (across both lists) overlap. Text that is neither (separators, brackets of a "may
+/// spans (across both lists) overlap, except a name a checker added with
+/// [`ParsedList::add_mentioned`], which lies inside the left-out sentence that names it. Text that is neither (separators, brackets of a "may
 /// contain" group, whitespace) is in no span.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ParsedList<'a> {
@@ -97,15 +98,30 @@ impl<'a> ParsedList<'a> {
             }
         }
         if restored {
-            self.ingredients.sort_by_key(|i| i.span.start);
-            let mut next = [1; 4];
-            for ingredient in &mut self.ingredients {
-                let slot = &mut next[ingredient.section.index()];
-                ingredient.position = *slot;
-                *slot += 1;
-            }
+            self.renumber();
         }
         from_negation
+    }
+
+    /// Adds `names` found inside the text that was left out (a paused active named in a
+    /// sentence: "Formulated with retinol"), so that a checker checks them. Their spans lie
+    /// inside a span of `dropped`: the sentence stays left out, the name is checked.
+    pub fn add_mentioned(&mut self, names: Vec<ParsedIngredient<'a>>) {
+        if !names.is_empty() {
+            self.ingredients.extend(names);
+            self.renumber();
+        }
+    }
+
+    /// Puts the ingredients in printed order and counts their positions again.
+    fn renumber(&mut self) {
+        self.ingredients.sort_by_key(|i| i.span.start);
+        let mut next = [1; 4];
+        for ingredient in &mut self.ingredients {
+            let slot = &mut next[ingredient.section.index()];
+            ingredient.position = *slot;
+            *slot += 1;
+        }
     }
 
     /// The ingredients of one section, in printed order.
@@ -1246,24 +1262,9 @@ impl<'a> Parser<'a> {
         self.drop_text(s, e, reason);
     }
 
-    /// Whether the prose `[s, e)` opens by saying what the product is without: "Free from …",
-    /// "Free of …", "Formulated without …", "Contains no …", "No parabens, …".
+    /// See [`opens_with_negation`].
     fn negates(&self, s: usize, e: usize) -> bool {
-        let words: Vec<Lower> = self.b[s..e]
-            .split(|c| !c.is_ascii_alphanumeric() && *c != b'-')
-            .filter(|w| !w.is_empty())
-            .take(2)
-            .map(lower)
-            .collect();
-        let word = |i: usize| words.get(i).map_or(&b""[..], Lower::as_bytes);
-        // Only at the opening: "Apply without rubbing" is a direction, not a claim.
-        matches!(word(0), b"no" | b"without" | b"excludes")
-            || (word(0) == b"free" && matches!(word(1), b"from" | b"of"))
-            || (word(0) == b"contains" && word(1) == b"no")
-            || (matches!(
-                word(0),
-                b"formulated" | b"made" | b"crafted" | b"developed" | b"created"
-            ) && word(1) == b"without")
+        opens_with_negation(&self.b[s..e])
     }
 
     fn drop_text(&mut self, s: usize, e: usize, reason: DropReason) {
@@ -2359,6 +2360,26 @@ const fn sign_words(
         k += 1;
     }
     table
+}
+
+/// Whether prose opens by saying what the product is without: "Free from …", "Free of …",
+/// "Formulated without …", "Contains no …", "No parabens, …". Only the opening counts:
+/// "Apply without rubbing" is a direction, not a claim.
+pub fn opens_with_negation(prose: &[u8]) -> bool {
+    let words: Vec<Lower> = prose
+        .split(|c| !c.is_ascii_alphanumeric() && *c != b'-')
+        .filter(|w| !w.is_empty())
+        .take(2)
+        .map(lower)
+        .collect();
+    let word = |i: usize| words.get(i).map_or(&b""[..], Lower::as_bytes);
+    matches!(word(0), b"no" | b"without" | b"excludes")
+        || (word(0) == b"free" && matches!(word(1), b"from" | b"of"))
+        || (word(0) == b"contains" && word(1) == b"no")
+        || (matches!(
+            word(0),
+            b"formulated" | b"made" | b"crafted" | b"developed" | b"created"
+        ) && word(1) == b"without")
 }
 
 /// Whether `word` is a claim that stands alone in a list: "Vegan", "…-free".

@@ -294,10 +294,30 @@ fn write_ingredient(out: &mut String, check: &ProductCheck<'_>, ingredient: &Ing
     if part.split.is_some() || !matches!(part.matched_by, crate::inci::MatchedBy::Exact) {
         let _ = writeln!(out, "    {}", crate::inci::analyze::match_note(part));
     }
-    if check.in_claim(ingredient) {
-        let _ = writeln!(out, "    {IN_CLAIM_NOTE}");
+    if let Some(note) = placement_note(check, ingredient) {
+        let _ = writeln!(out, "    {note}");
     }
 }
+
+/// What to know about where an ingredient was printed, when not in the list itself: in a
+/// claim of what the product is free of, or named in the text around the list.
+pub fn placement_note(
+    check: &ProductCheck<'_>,
+    ingredient: &IngredientCheck<'_>,
+) -> Option<&'static str> {
+    if check.in_claim(ingredient) {
+        Some(IN_CLAIM_NOTE)
+    } else if check.outside_list(ingredient) {
+        Some(OUTSIDE_LIST_NOTE)
+    } else {
+        None
+    }
+}
+
+/// Said of a paused active named in the text around the list, not in the list itself.
+pub const OUTSIDE_LIST_NOTE: &str = "Named in the text around the ingredient list, not in the \
+                                     list itself: if the product contains it, this applies. \
+                                     Check the full ingredient list.";
 
 /// Said of an ingredient checked although printed in a claim of what the product is without.
 pub const IN_CLAIM_NOTE: &str = "Printed in a claim of what the product is free of: if it is \
