@@ -264,6 +264,11 @@ fn score_product(
         }
     }
     for (index, ingredient) in check.ingredients.iter().enumerate() {
+        // A name found in text not read as the list (a footnote's "* Essential Oil") is the
+        // checker's safety net, not a list item the labels score.
+        if check.outside_list(ingredient) {
+            continue;
+        }
         let classic = ingredient.categories.contains(Category::FragranceAllergen)
             && ingredient.part().known.as_ref().is_some_and(|k| {
                 k.facts

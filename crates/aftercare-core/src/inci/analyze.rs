@@ -186,6 +186,10 @@ impl CheckTime {
     }
 }
 
+/// The most words of a name searched for in text left out of the list ("Citrus Aurantium Dulcis
+/// Peel Oil" has five).
+const MOST_WORDS_NAMED: usize = 6;
+
 /// The byte ranges of the words of `text`: runs of ASCII letters, digits and hyphens.
 fn word_ranges(text: &str) -> Vec<Range<usize>> {
     let mut words = Vec::new();
@@ -439,8 +443,9 @@ pub struct ProductCheck<'a> {
     /// The spans of the items checked although printed in a claim of what the product is
     /// without ("Free from parabens, fragrance"): they may well be absent.
     pub printed_in_claim: Vec<Range<usize>>,
-    /// The spans of paused actives named in the text left out ("Formulated with retinol"),
-    /// checked as ingredients: the list itself may not hold them.
+    /// The spans of restricted ingredients named in the text left out ("Formulated with
+    /// retinol", "*Lavandula Angustifolia Oil"), checked as ingredients: the list itself may not
+    /// hold them.
     pub named_outside_list: Vec<Range<usize>>,
     /// When no time was given: the verdict over the whole recovery.
     pub timeline: Vec<TimelineSegment<'a>>,
@@ -456,7 +461,7 @@ impl ProductCheck<'_> {
         self.printed_in_claim.contains(&self.item(ingredient).span)
     }
 
-    /// Whether the ingredient is a paused active named in the text around the list.
+    /// Whether the ingredient is a restricted name found in text not read as part of the list.
     pub fn outside_list(&self, ingredient: &IngredientCheck<'_>) -> bool {
         self.named_outside_list
             .contains(&self.item(ingredient).span)
@@ -601,7 +606,7 @@ impl<'p> Checker<'p> {
                         }))
             });
         }
-        let mentioned = self.paused_actives_named_in(&parsed, &claim_spans, memo);
+        let mentioned = self.restricted_names_in_left_out_text(&parsed, &claim_spans, memo);
         let mentioned_spans: Vec<Range<usize>> =
             mentioned.iter().map(|item| item.span.clone()).collect();
         parsed.add_mentioned(mentioned);
@@ -711,42 +716,47 @@ impl<'p> Checker<'p> {
         Ok(check)
     }
 
-    /// The paused actives (retinoids, acids, vitamin C …) named inside the prose and
-    /// disclaimers left out of the list ("Formulated with retinol and vitamin C"), up to three
-    /// words at a time, the longest known name first. A claim of absence ("Free from retinol")
-    /// names nothing. A product is not called fine while its own text names a paused active.
-    fn paused_actives_named_in<'t>(
+    /// The restricted ingredients named inside the text left out of the list: prose, a
+    /// disclaimer, a heading, a footnote or a purpose ("Formulated with retinol and vitamin C",
+    /// "Fragrance from natural essential oils", "*Lavandula Angustifolia Oil", "Retinol: 0.5%").
+    /// Up to [`MOST_WORDS_NAMED`] words at a time, the longest known name first. A claim of
+    /// absence ("Free from retinol") names nothing; what continues such a claim is searched for
+    /// paused actives only ("…, with 1% pure retinol"), as "sulfates and fragrance" there are
+    /// what the product is free of. A product is not called fine while its own text names
+    /// something it must wait for.
+    fn restricted_names_in_left_out_text<'t>(
         &self,
         parsed: &ParsedList<'t>,
         claims: &[Range<usize>],
         memo: &mut MatchMemo,
     ) -> Vec<ParsedIngredient<'t>> {
-        const MOST_WORDS: usize = 3;
         let mut found = Vec::new();
         for dropped in &parsed.dropped {
-            if !matches!(dropped.reason, DropReason::Prose | DropReason::Disclaimer)
-                || claims.contains(&dropped.span)
+            if matches!(dropped.reason, DropReason::Empty | DropReason::RetailerCode)
                 || opens_with_negation(dropped.text.as_bytes())
             {
                 continue;
             }
+            let paused_only = claims.contains(&dropped.span);
             let text = dropped.text;
             let words: Vec<Range<usize>> = word_ranges(text);
             let mut i = 0;
             while i < words.len() {
                 let mut step = 1;
-                for n in (1..=MOST_WORDS.min(words.len() - i)).rev() {
+                for n in (1..=MOST_WORDS_NAMED.min(words.len() - i)).rev() {
                     let range = words[i].start..words[i + n - 1].end;
                     let name = &text[range.clone()];
                     let matched = memo.get(self.kb, name);
-                    let paused = matched.parts.len() == 1
+                    let restricted = matched.parts.len() == 1
                         && matched.parts[0].known.is_some()
-                        && matched.parts[0]
-                            .summary
-                            .always
-                            .iter()
-                            .any(|c| c.group() == CategoryGroup::Paused);
-                    if paused {
+                        && matched.parts[0].summary.always.iter().any(|c| {
+                            if paused_only {
+                                c.group() == CategoryGroup::Paused
+                            } else {
+                                self.rules[c as usize].restriction.is_some()
+                            }
+                        });
+                    if restricted {
                         found.push(ParsedIngredient {
                             text: Cow::Borrowed(name),
                             span: dropped.span.start + range.start..dropped.span.start + range.end,
@@ -1364,7 +1374,7 @@ struct IngredientJson<'s> {
     /// Printed in a claim of what the product is without ("Free from …").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     printed_in_claim: bool,
-    /// A paused active named in the text around the list, not in the list itself.
+    /// A restricted ingredient named in text not read as part of the list.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     named_outside_list: bool,
 }
@@ -1687,7 +1697,7 @@ mod tests {
             30,
             "Water, Glycerin, Avoid contact with eyes, Essential Oils, Granactive Retinoid",
         );
-        assert_eq!(check.verdict, Verdict::Unknown);
+        assert_eq!(check.verdict, Verdict::Wait, "essential oils wait");
         assert_eq!(status(&check, "Granactive Retinoid"), Status::Unknown);
         // A paused active named in the text around the list is checked, marked as named
         // outside the list (re-check: "Formulated with retinol and vitamin C" was OK); a claim
@@ -1717,6 +1727,31 @@ mod tests {
                 Verdict::Wait
             };
             assert_eq!(check.verdict, expected, "{text}");
+        }
+        // Second re-check: labels that were still cleared on day 2 while naming something to
+        // wait for, in a footnote, a bracket, a heading, a clause after a claim, a generic term.
+        for text in [
+            "Aqua. Glycerin. *Lavandula Angustifolia Oil. *Citrus Aurantium Dulcis Peel Oil. Tocopherol.",
+            "Aqua, Aloe Vera Gel (Aloe Barbadensis Leaf Juice, Benzyl Alcohol, Citric Acid), Glycerin",
+            "Aqua, Glycerin, Shea Butter (Butyrospermum Parkii Butter, Parfum)",
+            "Retinol: 0.5%\nNiacinamide: 4%\nSqualane",
+            "Aqua, Squalane, Glycerin. Free from parabens and fragrance, with 1% pure retinol for visible results.",
+            "AQUA, GLYCERIN, ESSENTIAL OILS OF LAVENDER AND GERANIUM",
+            "Aqua, Glycerin, Fragrance from natural essential oils",
+            "Ingredients: Aqua, Glycerin*, Tocopherol. *Organic farming. Fragrance: **Linalool, **Limonene",
+            "Aqua, Glycerin, Fruit Acids",
+        ] {
+            assert_eq!(at(30, text).verdict, Verdict::Wait, "{text}");
+        }
+        let disclaimer_first = "Please refer to the product packaging for the most up-to-date list of ingredients - Aqua, Glycerin, Granactive Retinoid";
+        assert_eq!(at(30, disclaimer_first).verdict, Verdict::Unknown);
+        // What a product does not contain is not a reason to wait.
+        for text in [
+            "Aqua, Glycerin, Panthenol. Does not contain fragrance, alcohol or essential oils.",
+            "Aqua, Glycerin, Panthenol. No added fragrance or essential oils.",
+            "Aqua, Glycerin, Panthenol. Free from retinol and parabens.",
+        ] {
+            assert_eq!(at(30, text).verdict, Verdict::Ok, "{text}");
         }
         // A claim of what a product is free of: its harmless or unknown items stay out, quoted
         // as text not read as ingredients; a name the protocol restricts is still checked, and

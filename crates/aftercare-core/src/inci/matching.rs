@@ -289,6 +289,16 @@ impl Known {
         }
     }
 
+    /// Adds the categories of an ingredient named inside this one's brackets, without
+    /// duplicating a category (its exclusions, which explain its own name, are not taken).
+    fn add_facts_of(&mut self, inside: Known) {
+        for fact in inside.facts {
+            if !self.facts.iter().any(|f| f.category == fact.category) {
+                self.facts.push(fact);
+            }
+        }
+    }
+
     /// Adds the facts of another name of the same ingredient (a slash synonym), without
     /// duplicating a category.
     fn merge(&mut self, other: Known) {
@@ -468,7 +478,13 @@ fn match_name(kb: &KnowledgeBase, name: &str, depth: u8) -> Option<Found> {
         && !plain.is_empty()
         && let Some(entry) = kb.lookup(plain)
     {
-        return Some((Known::from_entry(entry), MatchedBy::WithoutBrackets, None));
+        let mut known = Known::from_entry(entry);
+        // What the brackets name counts too: "Aloe Vera Gel (Aloe Barbadensis Leaf Juice,
+        // Benzyl Alcohol)" holds a fragrance allergen, "Shea Butter (…, Parfum)" fragrance.
+        if let Some(inside) = match_bracket_content(kb, name) {
+            known.add_facts_of(inside);
+        }
+        return Some((known, MatchedBy::WithoutBrackets, None));
     }
     if let Some(known) = match_slash_synonyms(kb, name) {
         return Some((known, MatchedBy::SlashSynonym, None));

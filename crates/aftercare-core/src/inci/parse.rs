@@ -1145,11 +1145,13 @@ impl<'a> Parser<'a> {
             survey = self.survey(s, e).outline();
         }
         match self.mode {
-            // A name printed after a fragment of directions or marketing ("Avoid contact with
-            // eyes, Essential Oils, Granactive Retinoid"): the list has resumed, and the name is
-            // checked (or reported unrecognised) like any other.
-            Mode::Prose
-                if !self.sentence_negates && survey.name_like && self.b[s].is_ascii_uppercase() =>
+            // A name printed after a fragment of directions, marketing or a disclaimer ("Avoid
+            // contact with eyes, Essential Oils, Granactive Retinoid"): the list has resumed, and
+            // the name is checked (or reported unrecognised) like any other.
+            Mode::Prose | Mode::Disclaimer
+                if !(self.mode == Mode::Prose && self.sentence_negates)
+                    && survey.name_like
+                    && self.b[s].is_ascii_uppercase() =>
             {
                 self.mode = Mode::Normal;
             }
@@ -2373,9 +2375,10 @@ pub fn opens_with_negation(prose: &[u8]) -> bool {
         .map(lower)
         .collect();
     let word = |i: usize| words.get(i).map_or(&b""[..], Lower::as_bytes);
-    matches!(word(0), b"no" | b"without" | b"excludes")
+    matches!(word(0), b"no" | b"without" | b"excludes" | b"0")
         || (word(0) == b"free" && matches!(word(1), b"from" | b"of"))
-        || (word(0) == b"contains" && word(1) == b"no")
+        || (word(0) == b"contains" && matches!(word(1), b"no" | b"0"))
+        || (matches!(word(0), b"does" | b"doesn") && matches!(word(1), b"not" | b"t"))
         || (matches!(
             word(0),
             b"formulated" | b"made" | b"crafted" | b"developed" | b"created"

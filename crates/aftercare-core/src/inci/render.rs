@@ -314,10 +314,10 @@ pub fn placement_note(
     }
 }
 
-/// Said of a paused active named in the text around the list, not in the list itself.
-pub const OUTSIDE_LIST_NOTE: &str = "Named in the text around the ingredient list, not in the \
-                                     list itself: if the product contains it, this applies. \
-                                     Check the full ingredient list.";
+/// Said of a restricted ingredient named in text that was not read as part of the list.
+pub const OUTSIDE_LIST_NOTE: &str = "Named in text that was not read as part of the list (a \
+                                     sentence, a heading or a footnote): if the product contains \
+                                     it, this applies. Check the full ingredient list.";
 
 /// Said of an ingredient checked although printed in a claim of what the product is without.
 pub const IN_CLAIM_NOTE: &str = "Printed in a claim of what the product is free of: if it is \
