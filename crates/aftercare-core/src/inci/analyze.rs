@@ -1577,6 +1577,19 @@ mod tests {
             .expect("a valid list")
     }
 
+    /// The inputs of the ingredients for which `test` holds.
+    fn inputs_where<'c, 'p>(
+        check: &'c ProductCheck<'p>,
+        test: impl Fn(&ProductCheck<'p>, &IngredientCheck<'_>) -> bool,
+    ) -> Vec<&'c str> {
+        check
+            .ingredients
+            .iter()
+            .filter(|i| test(check, i))
+            .map(|i| check.input(i))
+            .collect()
+    }
+
     fn status(check: &ProductCheck<'_>, input: &str) -> Status {
         check
             .ingredients
@@ -1714,12 +1727,7 @@ mod tests {
             ("Water, Glycerin. Free from retinol and parabens.", vec![]),
         ] {
             let check = at(30, text);
-            let outside: Vec<&str> = check
-                .ingredients
-                .iter()
-                .filter(|i| check.outside_list(i))
-                .map(|i| check.input(i))
-                .collect();
+            let outside = inputs_where(&check, ProductCheck::outside_list);
             assert_eq!(outside, named, "{text}");
             let expected = if named.is_empty() {
                 Verdict::Ok
@@ -1781,12 +1789,7 @@ mod tests {
         ] {
             let check = at(30, text);
             assert_eq!(check.verdict, verdict, "{text}");
-            let claimed: Vec<&str> = check
-                .ingredients
-                .iter()
-                .filter(|i| check.in_claim(i))
-                .map(|i| check.input(i))
-                .collect();
+            let claimed = inputs_where(&check, ProductCheck::in_claim);
             assert_eq!(claimed.first().copied(), in_claim, "{text}");
             let left_out = crate::inci::render::left_out_text(&check);
             assert!(
