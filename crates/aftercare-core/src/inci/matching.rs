@@ -481,7 +481,7 @@ fn match_name(kb: &KnowledgeBase, name: &str, depth: u8) -> Option<Found> {
         let mut known = Known::from_entry(entry);
         // What the brackets name counts too: "Aloe Vera Gel (Aloe Barbadensis Leaf Juice,
         // Benzyl Alcohol)" holds a fragrance allergen, "Shea Butter (…, Parfum)" fragrance.
-        if let Some(inside) = match_bracket_content(kb, name) {
+        if let Some(inside) = match_bracket_content(kb, name, true) {
             known.add_facts_of(inside);
         }
         return Some((known, MatchedBy::WithoutBrackets, None));
@@ -489,7 +489,7 @@ fn match_name(kb: &KnowledgeBase, name: &str, depth: u8) -> Option<Found> {
     if let Some(known) = match_slash_synonyms(kb, name) {
         return Some((known, MatchedBy::SlashSynonym, None));
     }
-    if let Some(known) = match_bracket_content(kb, name) {
+    if let Some(known) = match_bracket_content(kb, name, false) {
         return Some((known, MatchedBy::BracketContent, None));
     }
     if depth == 0
@@ -550,8 +550,10 @@ fn match_slash_synonyms(kb: &KnowledgeBase, name: &str) -> Option<Known> {
     merged
 }
 
-/// Step 4: a known name inside the brackets (`Pigment Blend (CI 77491, CI 77492)`).
-fn match_bracket_content(kb: &KnowledgeBase, name: &str) -> Option<Known> {
+/// Step 4: a known name inside the brackets (`Pigment Blend (CI 77491, CI 77492)`). With
+/// `notes`, also the name a note gives ("(with 14% alcohol)"): what the ingredient holds, for
+/// adding to a known name's categories, never what an unknown one is.
+fn match_bracket_content(kb: &KnowledgeBase, name: &str, notes: bool) -> Option<Known> {
     let mut merged: Option<Known> = None;
     for group in bracket_groups(name) {
         for piece in group.split([',', ';']) {
@@ -559,7 +561,13 @@ fn match_bracket_content(kb: &KnowledgeBase, name: &str) -> Option<Known> {
             if piece.len() < 2 {
                 continue;
             }
-            if let Some(entry) = kb.lookup(piece) {
+            let entry = kb.lookup(piece).or_else(|| {
+                notes
+                    .then(|| bracket_note_name(piece))
+                    .flatten()
+                    .and_then(|name| kb.lookup(&name))
+            });
+            if let Some(entry) = entry {
                 let known = Known::from_entry(entry);
                 match merged.as_mut() {
                     Some(m) => m.merge(known),
@@ -569,6 +577,32 @@ fn match_bracket_content(kb: &KnowledgeBase, name: &str) -> Option<Known> {
         }
     }
     merged
+}
+
+/// Words that open a note in brackets about what an ingredient holds: "(with 14% alcohol)",
+/// "(contains lavender oil)", "(infused with rosemary leaf oil)".
+const BRACKET_NOTE_WORDS: &[&str] = &["WITH", "CONTAINS", "CONTAINING", "INCLUDING", "INFUSED"];
+
+/// The name a bracket note gives, without its opening words and percentages: "WITH 14%
+/// ALCOHOL" → "ALCOHOL". `None` when the piece is not such a note.
+fn bracket_note_name(piece: &str) -> Option<String> {
+    let mut words = piece.split(' ').filter(|w| !w.is_empty()).peekable();
+    let mut opened = false;
+    while let Some(word) = words.peek() {
+        if BRACKET_NOTE_WORDS.contains(word) {
+            opened = true;
+            words.next();
+        } else {
+            break;
+        }
+    }
+    if !opened {
+        return None;
+    }
+    let name: Vec<&str> = words
+        .filter(|w| !(w.ends_with('%') && w[..w.len() - 1].parse::<f32>().is_ok()))
+        .collect();
+    (!name.is_empty()).then(|| name.join(" "))
 }
 
 /// Step 5: the name without leading qualifier words, if it had any.
@@ -1004,6 +1038,26 @@ mod tests {
         assert_eq!(p.known.as_ref().unwrap().name, "IRON OXIDES");
         let p = one("Citrus Limon (Lemon) Peel Oil");
         assert!(categories(&p).contains(&Category::EssentialOil));
+        // What the brackets name adds its categories to a known name (re-check finding: the
+        // allergen and the fragrance were ignored); a note says what it holds.
+        let p = one("Aloe Vera Gel (Aloe Barbadensis Leaf Juice, Benzyl Alcohol, Citric Acid)");
+        assert!(
+            categories(&p).contains(&Category::FragranceAllergen),
+            "{p:?}"
+        );
+        assert!(categories(&p).contains(&Category::Aloe), "{p:?}");
+        let p = one("Shea Butter (Butyrospermum Parkii Butter, Parfum)");
+        assert!(categories(&p).contains(&Category::Fragrance), "{p:?}");
+        let p = one("Witch Hazel (with 14% alcohol)");
+        assert!(categories(&p).contains(&Category::DryingAlcohol), "{p:?}");
+        // A note never names an unknown ingredient.
+        let p = one("Zzqx Blorb Extract (with alcohol)");
+        assert_eq!(p.matched_by, MatchedBy::Unknown, "{p:?}");
+        assert_eq!(
+            bracket_note_name("WITH 14% ALCOHOL").as_deref(),
+            Some("ALCOHOL")
+        );
+        assert_eq!(bracket_note_name("ALCOHOL"), None);
     }
 
     #[test]
