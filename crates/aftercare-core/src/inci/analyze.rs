@@ -38,7 +38,7 @@ use crate::{
         kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase},
         matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
         parse::{
-            DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section,
+            DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, is_free_claim,
             opens_with_negation, parse_inci_list,
         },
         suggest::Suggestion,
@@ -734,6 +734,7 @@ impl<'p> Checker<'p> {
         for dropped in &parsed.dropped {
             if matches!(dropped.reason, DropReason::Empty | DropReason::RetailerCode)
                 || opens_with_negation(dropped.text.as_bytes())
+                || is_free_claim(dropped.text.as_bytes())
             {
                 continue;
             }
@@ -1691,6 +1692,7 @@ mod tests {
                 "Tretinoin",
             ),
             ("Water, Glycerin, Made In France, Retinol", "Retinol"),
+            ("Water, Glycerin, Paraben Free, Retinol", "Retinol"),
         ] {
             let check = at(30, text);
             assert_eq!(check.verdict, Verdict::Wait, "{text}");
@@ -1753,8 +1755,12 @@ mod tests {
         }
         let disclaimer_first = "Please refer to the product packaging for the most up-to-date list of ingredients - Aqua, Glycerin, Granactive Retinoid";
         assert_eq!(at(30, disclaimer_first).verdict, Verdict::Unknown);
-        // What a product does not contain is not a reason to wait.
+        // What a product does not contain is not a reason to wait, nor a claim an unknown
+        // ingredient (re-check: "Paraben Free" could not be cleared, "FRAGRANCE FREE" waited).
         for text in [
+            "Water, Glycerin, Paraben Free, Cruelty Free",
+            "Water, Glycerin, FRAGRANCE FREE",
+            "Water, Glycerin. Alcohol Free. Sulfate And Paraben Free",
             "Aqua, Glycerin, Panthenol. Does not contain fragrance, alcohol or essential oils.",
             "Aqua, Glycerin, Panthenol. No added fragrance or essential oils.",
             "Aqua, Glycerin, Panthenol. Free from retinol and parabens.",

@@ -1084,6 +1084,10 @@ impl<'a> Parser<'a> {
             self.mode = Mode::Disclaimer;
             return;
         }
+        if self.mode == Mode::Normal && is_spaced_free_claim(&self.b[s..e], scan.survey.words) {
+            // "Paraben Free", "Cruelty Free": a claim that stands alone, like "Paraben-Free".
+            return self.drop_text(s, e, DropReason::Prose);
+        }
         let outline = scan.survey.outline();
         let plain = scan.plain_bytes();
         // The usual item, a clean name in the middle of a list: none of the tests of
@@ -2383,6 +2387,23 @@ pub fn opens_with_negation(prose: &[u8]) -> bool {
             word(0),
             b"formulated" | b"made" | b"crafted" | b"developed" | b"created"
         ) && word(1) == b"without")
+}
+
+/// Whether `text` ends in the word "free" ("Fragrance Free", "Fragrance-Free"): a claim of
+/// what the product is without, which names nothing the product holds.
+pub fn is_free_claim(text: &[u8]) -> bool {
+    text.len() > 5
+        && text[text.len() - 4..].eq_ignore_ascii_case(b"free")
+        && matches!(text[text.len() - 5], b' ' | b'-')
+}
+
+/// The most words of a claim written "X Free" ("Sulfate And Paraben Free").
+const FREE_CLAIM_WORDS: usize = 4;
+
+/// Whether `item` (of `words` words) is a claim of two to four words ending in "free":
+/// "Paraben Free", "Cruelty Free". No INCI name ends in the word "free".
+fn is_spaced_free_claim(item: &[u8], words: usize) -> bool {
+    (2..=FREE_CLAIM_WORDS).contains(&words) && is_free_claim(item)
 }
 
 /// Whether `word` is a claim that stands alone in a list: "Vegan", "…-free".
