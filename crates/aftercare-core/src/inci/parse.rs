@@ -48,7 +48,8 @@ const LOOKAHEAD_BYTES: usize = 64;
 ///
 /// Spans of both lists are byte ranges into the parsed input, in increasing order, and no two
 /// spans (across both lists) overlap, except a name a checker added with
-/// [`ParsedList::add_mentioned`], which lies inside the left-out sentence that names it. Text that is neither (separators, brackets of a "may
+/// [`ParsedList::add_mentioned`], which lies inside the left-out text that names it. Text that
+/// is neither (separators, brackets of a "may
 /// contain" group, whitespace) is in no span.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ParsedList<'a> {
@@ -103,9 +104,10 @@ impl<'a> ParsedList<'a> {
         from_negation
     }
 
-    /// Adds `names` found inside the text that was left out (a paused active named in a
-    /// sentence: "Formulated with retinol"), so that a checker checks them. Their spans lie
-    /// inside a span of `dropped`: the sentence stays left out, the name is checked.
+    /// Adds `names` found inside the text that was left out (a restricted ingredient named in a
+    /// sentence, a heading or a footnote: "Formulated with retinol"), so that a checker checks
+    /// them. Their spans lie inside a span of `dropped`: the text stays left out, the name is
+    /// checked.
     pub fn add_mentioned(&mut self, names: Vec<ParsedIngredient<'a>>) {
         if !names.is_empty() {
             self.ingredients.extend(names);
@@ -640,7 +642,8 @@ struct Parser<'a> {
     next_position: [usize; 4],
     mode: Mode,
     /// The sentence of prose being read says what the product is without ("Free from
-    /// parabens, fragrance"): the items that continue it are not ingredients, even known names.
+    /// parabens, fragrance"): the items that continue it go to
+    /// [`ParsedList::negated_sentence`], not [`ParsedList::continuing_sentence`].
     sentence_negates: bool,
     seen_footnote: bool,
     seen_section_header: bool,
@@ -1247,7 +1250,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Drops `[s, e)` as part of the sentence an earlier item began, keeping its cleaned name
-    /// in [`ParsedList::continuing_sentence`].
+    /// in [`ParsedList::continuing_sentence`] (or [`ParsedList::negated_sentence`]).
     fn continue_sentence(&mut self, s: usize, e: usize, reason: DropReason) {
         let negated = self.mode == Mode::Prose && self.sentence_negates;
         let (text, percent) = self.clean(s, e, Plain::Unknown);
