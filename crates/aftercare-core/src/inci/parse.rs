@@ -1176,7 +1176,7 @@ impl<'a> Parser<'a> {
             // sentence.
             if !(survey.one_word && is_claim_word(&self.b[s..e])) {
                 self.mode = Mode::Prose;
-                self.sentence_negates = self.negates(s, e);
+                self.sentence_negates = opens_with_negation(&self.b[s..e]);
             }
             return self.drop_text(s, e, DropReason::Prose);
         }
@@ -1269,11 +1269,6 @@ impl<'a> Parser<'a> {
             }
         }
         self.drop_text(s, e, reason);
-    }
-
-    /// See [`opens_with_negation`].
-    fn negates(&self, s: usize, e: usize) -> bool {
-        opens_with_negation(&self.b[s..e])
     }
 
     fn drop_text(&mut self, s: usize, e: usize, reason: DropReason) {
@@ -2371,25 +2366,34 @@ const fn sign_words(
     table
 }
 
-/// Whether prose opens by saying what the product is without: "Free from …", "Free of …",
-/// "Formulated without …", "Contains no …", "No parabens, …". Only the opening counts:
-/// "Apply without rubbing" is a direction, not a claim.
+/// The openings of a claim of absence, as (first words, second words; empty: any second
+/// word): "No parabens", "Free from …", "Contains no …", "Does not contain …", "Formulated
+/// without …" ("doesn't" splits into "doesn" and "t"; "0%" into "0").
+const NEGATION_OPENINGS: &[(Words, Words)] = &[
+    (&[b"no", b"without", b"excludes", b"0"], &[]),
+    (&[b"free"], &[b"from", b"of"]),
+    (&[b"contains"], &[b"no", b"0"]),
+    (&[b"does", b"doesn"], &[b"not", b"t"]),
+    (
+        &[b"formulated", b"made", b"crafted", b"developed", b"created"],
+        &[b"without"],
+    ),
+];
+
+/// Whether prose opens by saying what the product is without ([`NEGATION_OPENINGS`]). Only
+/// the opening counts: "Apply without rubbing" is a direction, not a claim.
 pub fn opens_with_negation(prose: &[u8]) -> bool {
-    let words: Vec<Lower> = prose
+    let mut words = prose
         .split(|c| !c.is_ascii_alphanumeric() && *c != b'-')
         .filter(|w| !w.is_empty())
-        .take(2)
-        .map(lower)
-        .collect();
-    let word = |i: usize| words.get(i).map_or(&b""[..], Lower::as_bytes);
-    matches!(word(0), b"no" | b"without" | b"excludes" | b"0")
-        || (word(0) == b"free" && matches!(word(1), b"from" | b"of"))
-        || (word(0) == b"contains" && matches!(word(1), b"no" | b"0"))
-        || (matches!(word(0), b"does" | b"doesn") && matches!(word(1), b"not" | b"t"))
-        || (matches!(
-            word(0),
-            b"formulated" | b"made" | b"crafted" | b"developed" | b"created"
-        ) && word(1) == b"without")
+        .map(lower);
+    let (first, second) = (words.next(), words.next());
+    let second = second.as_ref().map_or(&b""[..], Lower::as_bytes);
+    first.is_some_and(|first| {
+        NEGATION_OPENINGS.iter().any(|(firsts, seconds)| {
+            firsts.contains(&first.as_bytes()) && (seconds.is_empty() || seconds.contains(&second))
+        })
+    })
 }
 
 /// Whether `text` ends in the word "free" ("Fragrance Free", "Fragrance-Free"): a claim of
@@ -2409,10 +2413,10 @@ fn is_spaced_free_claim(item: &[u8], words: usize) -> bool {
     (2..=FREE_CLAIM_WORDS).contains(&words) && is_free_claim(item)
 }
 
-/// Whether `word` is a claim that stands alone in a list: "Vegan", "…-free".
+/// Whether `word` is a claim that stands alone in a list: "Vegan", "…-free" (a single word
+/// can only end in "-free", not " free").
 fn is_claim_word(word: &[u8]) -> bool {
-    word.eq_ignore_ascii_case(b"vegan")
-        || (word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free"))
+    word.eq_ignore_ascii_case(b"vegan") || is_free_claim(word)
 }
 
 /// Whether `word` (as printed) may be in the vocabulary.
@@ -2453,7 +2457,7 @@ fn count_word(survey: &mut Survey, word: &[u8]) {
     if survey.words == 0 {
         survey.first_capitalised =
             first.is_ascii_uppercase() && rest.iter().any(u8::is_ascii_lowercase);
-        survey.starter = word.len() > 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"-free");
+        survey.starter = is_free_claim(word);
     } else {
         survey.lowercase_words += usize::from(first.is_ascii_lowercase());
     }
