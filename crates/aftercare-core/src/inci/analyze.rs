@@ -598,12 +598,10 @@ impl<'p> Checker<'p> {
                 let matched = memo.get(self.kb, &item.text);
                 matched.parts.iter().all(|part| part.known.is_some())
                     && (!negated
-                        || matched.parts.iter().any(|part| {
-                            part.summary
-                                .always
-                                .iter()
-                                .any(|c| self.rules[c as usize].restriction.is_some())
-                        }))
+                        || matched
+                            .parts
+                            .iter()
+                            .any(|part| self.is_restricted(&part.summary, false)))
             });
         }
         let mentioned = self.restricted_names_in_left_out_text(&parsed, &claim_spans, memo);
@@ -750,13 +748,7 @@ impl<'p> Checker<'p> {
                     let matched = memo.get(self.kb, name);
                     let restricted = matched.parts.len() == 1
                         && matched.parts[0].known.is_some()
-                        && matched.parts[0].summary.always.iter().any(|c| {
-                            if paused_only {
-                                c.group() == CategoryGroup::Paused
-                            } else {
-                                self.rules[c as usize].restriction.is_some()
-                            }
-                        });
+                        && self.is_restricted(&matched.parts[0].summary, paused_only);
                     if restricted {
                         found.push(ParsedIngredient {
                             text: Cow::Borrowed(name),
@@ -773,6 +765,18 @@ impl<'p> Checker<'p> {
             }
         }
         found
+    }
+
+    /// Whether a part has a category the protocol restricts (with `paused_only`, a paused
+    /// active's), whatever the product: what a name found outside the list must have to count.
+    fn is_restricted(&self, summary: &PartSummary, paused_only: bool) -> bool {
+        summary.always.iter().any(|c| {
+            if paused_only {
+                c.group() == CategoryGroup::Paused
+            } else {
+                self.rules[c as usize].restriction.is_some()
+            }
+        })
     }
 
     /// One ingredient: the part's categories in this product's context and its status.
