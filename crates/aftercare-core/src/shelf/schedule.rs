@@ -505,15 +505,15 @@ fn stream_reason(
             )
         }
         Lane::Regular | Lane::Aftercare => {
+            // The protocol's rule for this kind of product, if any (makeup; an exfoliant).
+            let type_id = item.product.product_type.checker_type().id();
+            let product_rule = protocol
+                .restrictions
+                .iter()
+                .find(|r| r.product_types.iter().any(|t| t == type_id));
             // Makeup has its own rule; the rest come back with the regular products.
-            let makeup_rule = (item.product.product_type == ShelfProductType::Makeup)
-                .then(|| {
-                    protocol
-                        .restrictions
-                        .iter()
-                        .find(|r| r.product_types.iter().any(|t| t == "makeup"))
-                })
-                .flatten();
+            let makeup_rule =
+                product_rule.filter(|_| item.product.product_type == ShelfProductType::Makeup);
             let own = facts
                 .usable_from
                 .max(facts.better_from.unwrap_or(Hours::ZERO));
@@ -546,12 +546,7 @@ fn stream_reason(
             let explained = from.max(irritants_end.unwrap_or(Hours::ZERO));
             if facts.usable_from > explained {
                 // Held by its own check: a product rule (a scrub or exfoliant) or a category.
-                let rule = protocol.restrictions.iter().find(|r| {
-                    r.until == facts.usable_from
-                        && r.product_types
-                            .iter()
-                            .any(|t| t == item.product.product_type.checker_type().id())
-                });
+                let rule = product_rule.filter(|r| r.until == facts.usable_from);
                 let why = rule.map_or_else(String::new, |r| format!(" ({})", r.name));
                 if let Some(rule) = rule {
                     source = format!("{}; {source}", rule.source.citation);
