@@ -39,7 +39,7 @@ use crate::{
         matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
         parse::{
             DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, is_free_claim,
-            opens_with_negation, parse_inci_list,
+            is_header_phrase, opens_with_negation, parse_inci_list,
         },
         suggest::Suggestion,
     },
@@ -733,6 +733,8 @@ impl<'p> Checker<'p> {
             if matches!(dropped.reason, DropReason::Empty | DropReason::RetailerCode)
                 || opens_with_negation(dropped.text.as_bytes())
                 || is_free_claim(dropped.text.as_bytes())
+                || (dropped.reason == DropReason::Header
+                    && is_header_phrase(dropped.text.as_bytes()))
             {
                 continue;
             }

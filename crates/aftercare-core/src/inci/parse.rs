@@ -2114,6 +2114,25 @@ fn header_word(word: &[u8]) -> Option<HeaderWord> {
     }
 }
 
+/// Whether `text` is made of heading words only ("Ingredients", "Inactive ingredients", "May
+/// contain (+/-)"): a heading that can name no ingredient, unlike a label such as
+/// "Retinol: 0.5%".
+pub fn is_header_phrase(text: &[u8]) -> bool {
+    let mut words = text
+        .split(|c| c.is_ascii() && !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(lower)
+        .peekable();
+    words.peek().is_some()
+        && words.all(|word| {
+            let word = word.as_bytes();
+            header_word(word).is_some()
+                || HEADER_MAY
+                    .iter()
+                    .any(|(_, seconds)| seconds.contains(&word))
+        })
+}
+
 /// What [`Parser::survey`] found in an item.
 #[derive(Debug, Clone, Copy)]
 struct Survey {
@@ -2955,6 +2974,26 @@ mod tests {
 
     /// The eval sample, copied into the repository (see `tests/fixtures/README.md`).
     const FIXTURE: &str = include_str!("../../../../tests/fixtures/products-public.jsonl");
+
+    #[test]
+    fn heading_phrases_are_told_from_labels() {
+        for heading in [
+            "Ingredients",
+            "Inactive Ingredients",
+            "May contain (+/-)",
+            "INGRÉDIENTS",
+        ] {
+            assert!(is_header_phrase(heading.as_bytes()), "{heading}");
+        }
+        for label in [
+            "Retinol",
+            "Fragrance",
+            "Active ingredients (in each gram)",
+            "",
+        ] {
+            assert!(!is_header_phrase(label.as_bytes()), "{label}");
+        }
+    }
 
     fn names(text: &str) -> Vec<String> {
         parse_inci_list(text)
