@@ -39,7 +39,7 @@ use crate::{
         matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
         parse::{
             DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, is_free_claim,
-            is_header_phrase, opens_with_negation, parse_inci_list,
+            is_header_phrase, opens_with_negation,
         },
         suggest::Suggestion,
     },
@@ -580,7 +580,7 @@ impl<'p> Checker<'p> {
         memo: &mut MatchMemo,
     ) -> Result<ProductCheck<'a>, CheckError> {
         validate_text(text)?;
-        let mut parsed = parse_inci_list(text);
+        let mut parsed = memo.parse(text);
         let mut from_claims = Vec::new();
         let claim_spans: Vec<Range<usize>> = parsed
             .negated_sentence

@@ -31,7 +31,7 @@
 //! Whatever is still not matched is unknown, with "did you mean" suggestions; fuzzy matching is
 //! never used to decide a category.
 
-use std::{borrow::Cow, hash::Hasher, rc::Rc};
+use std::{borrow::Cow, rc::Rc};
 
 use hashbrown::HashTable;
 
@@ -40,10 +40,12 @@ use serde::{Serialize, Serializer, ser::SerializeSeq};
 use crate::{
     category::Category,
     inci::{
+        fx_hash::fx_hash,
         kb::{
             CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, Scope,
             normalize_inci_name,
         },
+        parse::{ItemCache, ParsedList, parse_inci_list_cached},
         suggest::{Suggestion, suggest},
     },
 };
@@ -771,7 +773,8 @@ fn split_top_level(name: &str, separator: u8) -> Vec<&str> {
 const MEMO_CAPACITY: usize = 1 << 16;
 
 /// Remembers how printed names were matched, so that a name seen before costs one hash
-/// look-up. One per worker thread; matching does not depend on the product, so a memo can be
+/// look-up, and (through its [`ItemCache`]) what the parser learnt of each plain item it read.
+/// One per worker thread; matching does not depend on the product, so a memo can be
 /// shared by every list a worker checks.
 ///
 /// Laid out for the checker's hot path, where memory latency, not instructions, is the cost:
@@ -783,12 +786,15 @@ const MEMO_CAPACITY: usize = 1 << 16;
 #[derive(Default)]
 pub struct MatchMemo {
     table: HashTable<(u64, Rc<MemoisedMatch>)>,
+    /// The plain items the parser has read for this memo's lists.
+    items: ItemCache,
 }
 
 impl std::fmt::Debug for MatchMemo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MatchMemo")
             .field("names", &self.table.len())
+            .field("items", &self.items.len())
             .finish()
     }
 }
@@ -856,6 +862,12 @@ impl MatchMemo {
         MatchMemo::default()
     }
 
+    /// The items of `text`, as [`parse_inci_list`](crate::inci::parse_inci_list) reads them, with the plain items this memo's
+    /// earlier lists held read from its [`ItemCache`] rather than again.
+    pub fn parse<'t>(&mut self, text: &'t str) -> ParsedList<'t> {
+        parse_inci_list_cached(text, &mut self.items)
+    }
+
     /// The match of an item's cleaned text, from the memo or computed (and remembered).
     #[inline]
     pub fn get(&mut self, kb: &KnowledgeBase, text: &str) -> Rc<MemoisedMatch> {
@@ -909,62 +921,6 @@ impl MatchMemo {
     /// Whether the memo is empty.
     pub fn is_empty(&self) -> bool {
         self.table.is_empty()
-    }
-}
-
-/// The memo's hash of a name.
-#[inline]
-fn fx_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(bytes);
-    hasher.finish()
-}
-
-/// The multiply-rotate hash of the Rust compiler (FxHash): fast on short keys, and the memo's
-/// keys come from the caller's own input, so flooding is not a concern worth a slower hash.
-#[derive(Debug, Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in chunks.by_ref() {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            // The last bytes as one word, built in a register (a copy into a stack buffer
-            // would be a call to `memcpy` and a stalled load).
-            let word = rest
-                .iter()
-                .rev()
-                .fold(0u64, |word, &byte| word << 8 | u64::from(byte));
-            self.add(word ^ (rest.len() as u64) << 56);
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
     }
 }
 
@@ -1200,27 +1156,5 @@ mod tests {
             }
         }
 
-        #[test]
-        fn fx_hash_is_deterministic(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
-            let mut a = FxHasher::default();
-            let mut b = FxHasher::default();
-            a.write(&bytes);
-            b.write(&bytes);
-            prop_assert_eq!(a.finish(), b.finish());
-            // The tail word is the little-endian reading of the last bytes padded with zeros.
-            let mut reference = FxHasher::default();
-            let mut chunks = bytes.chunks(8).peekable();
-            while let Some(chunk) = chunks.next() {
-                let mut word = [0u8; 8];
-                word[..chunk.len()].copy_from_slice(chunk);
-                let word = u64::from_le_bytes(word);
-                if chunks.peek().is_none() && chunk.len() < 8 {
-                    reference.add(word ^ (chunk.len() as u64) << 56);
-                } else {
-                    reference.add(word);
-                }
-            }
-            prop_assert_eq!(a.finish(), reference.finish());
-        }
     }
 }

@@ -1,16 +1,18 @@
 //! The ingredient checker: parse a label's INCI list, match each ingredient against the
 //! knowledge base, and give a day- and skin-aware verdict (CONTRACT §4).
 //!
-//! - `parse`: the label's text → ingredient items;
+//! - `parse`: the label's text → ingredient items (with a cache of items already read);
 //! - `kb`: the embedded knowledge base (categories, exclusions, ratings, CosIng, rules);
 //! - `matching`: an item → what the knowledge base knows, with explained fallbacks;
 //! - `suggest`: "did you mean" for what is still unknown;
 //! - `analyze`: statuses, the verdict and when the product becomes usable;
 //! - `render`: the verdict as text for a person;
-//! - `accuracy`: precision and recall against a labelled sample.
+//! - `accuracy`: precision and recall against a labelled sample;
+//! - `fx_hash`: the hash the memos key printed text with.
 
 pub mod accuracy;
 pub mod analyze;
+mod fx_hash;
 pub mod kb;
 pub mod matching;
 pub mod parse;
@@ -23,6 +25,6 @@ pub use analyze::{
 };
 pub use matching::{MatchMemo, MatchedBy, match_item};
 pub use parse::{
-    DropReason, DroppedText, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section,
-    parse_inci_list,
+    DropReason, DroppedText, ItemCache, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section,
+    parse_inci_list, parse_inci_list_cached,
 };

@@ -26,6 +26,11 @@ use std::{borrow::Cow, ops::Range};
 
 use serde::Serialize;
 
+mod item_cache;
+
+pub use item_cache::ItemCache;
+use item_cache::{ItemFacts, MAX_CACHED_ITEM};
+
 /// The largest ingredient list, in bytes, that callers should hand to [`parse_inci_list`].
 ///
 /// The parser itself works (in linear time) on any input; this is the documented limit that
@@ -293,7 +298,16 @@ impl DropReason {
 ///   [`DropReason::Empty`].
 pub fn parse_inci_list(text: &str) -> ParsedList<'_> {
     let mut parser = Parser::new(text);
-    parser.scan();
+    parser.scan(None);
+    parser.out
+}
+
+/// [`parse_inci_list`], reading only once each plain item (`, Glycerin,`) of the lists parsed
+/// with the same `cache`: what reading it taught the parser is remembered. The result is the
+/// same as [`parse_inci_list`]'s; only the time differs.
+pub fn parse_inci_list_cached<'t>(text: &'t str, cache: &mut ItemCache) -> ParsedList<'t> {
+    let mut parser = Parser::new(text);
+    parser.scan(Some(cache));
     parser.out
 }
 
@@ -592,6 +606,24 @@ fn ascii_letter_run(chunk: u64) -> usize {
     ((!letters & HIGH).trailing_zeros() / 8) as usize
 }
 
+/// How many of the eight bytes of `chunk` (little-endian) are ASCII letters, digits or spaces
+/// before the first one that is not: the bytes a plain item is mostly made of (see
+/// [`Parser::plain_item_end`]), none of which the scanner stops at.
+fn letter_digit_space_run(chunk: u64) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low = chunk & !HIGH;
+    let folded = low | (0x20 * ONES);
+    let letters =
+        (folded + u64::from(0x80 - b'a') * ONES) & !(folded + u64::from(0x80 - b'z' - 1) * ONES);
+    let digits = (low + u64::from(0x80 - b'0') * ONES) & !(low + u64::from(0x80 - b'9' - 1) * ONES);
+    // A byte equal to the space: zero once XORed with it (exact, byte by byte: no borrows).
+    let x = chunk ^ (u64::from(b' ') * ONES);
+    let spaces = !(((x & !HIGH) + !HIGH) | x);
+    let wanted = (letters | digits | spaces) & !chunk & HIGH;
+    ((!wanted & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// What the scanner learns about an item while reading it, so that ordinary items need no
 /// second pass.
 #[derive(Clone, Copy)]
@@ -671,7 +703,8 @@ impl<'a> Parser<'a> {
     }
 
     /// The forward scan: find the item boundaries and hand each item to [`Parser::item`].
-    fn scan(&mut self) {
+    /// With a `cache`, a plain item read before is not read again (see [`ItemCache`]).
+    fn scan(&mut self, mut cache: Option<&mut ItemCache>) {
         let b = self.b;
         let n = b.len();
         let mut pos = 0;
@@ -683,7 +716,27 @@ impl<'a> Parser<'a> {
         // Brackets are paired locally while they close nearby; the first one that does not
         // switches to a table of every pair, built once, so stray brackets stay linear.
         let mut table: Option<Groups> = None;
+        // A plain item being read for the cache: its start, end and hash.
+        let mut uncached: Option<(usize, usize, u64)> = None;
         loop {
+            if let Some(cache) = cache.as_deref_mut()
+                && pos == item_start
+                && scan.or_class == 0
+                && word_start == NO_WORD
+                && let Some(end) = self.plain_item_end(pos)
+            {
+                let hash = ItemCache::hash(&b[pos..end]);
+                if let Some(facts) = cache.get(hash, &b[pos..end]) {
+                    if !self.take_as_printed(before, Boundary::Comma, facts.as_printed(pos)) {
+                        self.unusual_item(pos, end, before, Boundary::Comma, &facts.scan());
+                    }
+                    pos = end + 1;
+                    item_start = pos;
+                    before = Boundary::Comma;
+                    continue;
+                }
+                uncached = Some((pos, end, hash));
+            }
             pos = read_ordinary(b, pos, &mut scan, &mut word_start);
             let Some(&c) = b.get(pos) else {
                 break;
@@ -767,7 +820,20 @@ impl<'a> Parser<'a> {
                 if kind == Boundary::Percent {
                     scan.or_class |= class & NOT_PLAIN;
                 }
-                self.item(item_start, item_end, before, kind, &scan);
+                match (uncached.take(), cache.as_deref_mut()) {
+                    (Some((start, end, hash)), Some(cache))
+                        if (start, end, kind) == (item_start, item_end, Boundary::Comma) =>
+                    {
+                        let as_printed = self.as_printed(item_start, item_end, &scan);
+                        if let Some(facts) = ItemFacts::of(&scan, item_start, as_printed) {
+                            cache.insert(hash, &b[item_start..item_end], facts);
+                        }
+                        if !self.take_as_printed(before, kind, as_printed) {
+                            self.unusual_item(item_start, item_end, before, kind, &scan);
+                        }
+                    }
+                    _ => self.item(item_start, item_end, before, kind, &scan),
+                }
                 scan = ItemScan::NEW;
                 if kind == Boundary::Star {
                     scan.or_class |= class;
@@ -1051,9 +1117,71 @@ impl<'a> Parser<'a> {
 
     /// Handle one raw item `[s, e)` found between two boundaries.
     fn item(&mut self, s: usize, e: usize, before: Boundary, after: Boundary, scan: &ItemScan) {
+        if !self.take_as_printed(before, after, self.as_printed(s, e, scan)) {
+            self.unusual_item(s, e, before, after, scan);
+        }
+    }
+
+    /// The name of the item `[s, e)` (its trimmed range) when it is the usual item, a clean
+    /// name taken as it is printed wherever the list's state allows it (see
+    /// [`Parser::item_read`]): none of the tests of [`Parser::core`] can apply to it (it is
+    /// not a header, prose or a footnote, has no disclaimer, retailer code or purpose) and it
+    /// needs no cleaning. This depends on the item's bytes alone, so [`ItemCache`] keeps it.
+    #[inline]
+    fn as_printed(&self, s: usize, e: usize, scan: &ItemScan) -> Option<(usize, usize)> {
+        let (s, e) = self.trim(s, e);
+        if s >= e
+            || scan.survey.disclaimer.is_some()
+            || is_spaced_free_claim(&self.b[s..e], scan.survey.words)
+        {
+            return None;
+        }
+        let outline = scan.survey.outline();
+        (!outline.first_is_header_word
+            && !outline.prose
+            && self.b[s].is_ascii_alphanumeric()
+            && self.b[e - 1] != b']'
+            && self.is_plain(s, e, scan.plain_bytes()))
+        .then_some((s, e))
+    }
+
+    /// The first step of [`Parser::item`], once the item's name as printed (if any) is known:
+    /// takes that name when the list's state allows it and says whether it did. The usual
+    /// item, in the middle of a list, is taken: not before a colon (a label), not after a
+    /// percentage or in a Drug Facts active section (where a purpose may follow), not inside
+    /// prose or a disclaimer.
+    #[inline]
+    fn take_as_printed(
+        &mut self,
+        before: Boundary,
+        after: Boundary,
+        as_printed: Option<(usize, usize)>,
+    ) -> bool {
         if before.ends_sentence() {
             self.mode = Mode::Normal;
         }
+        if let Some((s, e)) = as_printed
+            && after != Boundary::Colon
+            && self.mode == Mode::Normal
+            && before != Boundary::Percent
+            && self.section != Section::Active
+        {
+            let text = self.text.get(s..e).unwrap_or_default();
+            self.push_ingredient(Cow::Borrowed(text), s, e, None);
+            return true;
+        }
+        false
+    }
+
+    /// The rest of [`Parser::item`], for an item not taken as printed.
+    fn unusual_item(
+        &mut self,
+        s: usize,
+        e: usize,
+        before: Boundary,
+        after: Boundary,
+        scan: &ItemScan,
+    ) {
         let (s, e) = self.trim(s, e);
         if s >= e {
             if before.is_list_separator() && after.is_list_separator() {
@@ -1091,25 +1219,61 @@ impl<'a> Parser<'a> {
             // "Paraben Free", "Cruelty Free": a claim that stands alone, like "Paraben-Free".
             return self.drop_text(s, e, DropReason::Prose);
         }
-        let outline = scan.survey.outline();
-        let plain = scan.plain_bytes();
-        // The usual item, a clean name in the middle of a list: none of the tests of
-        // `Parser::core` can apply (it is not before a colon, not a header, prose or footnote,
-        // has no retailer code and is no purpose), so it is taken as it is printed.
-        if after != Boundary::Colon
-            && self.mode == Mode::Normal
-            && !outline.first_is_header_word
-            && !outline.prose
-            && before != Boundary::Percent
-            && self.section != Section::Active
-            && self.b[s].is_ascii_alphanumeric()
-            && self.b[e - 1] != b']'
-            && self.is_plain(s, e, plain)
-        {
-            let text = self.text.get(s..e).unwrap_or_default();
-            return self.push_ingredient(Cow::Borrowed(text), s, e, None);
+        self.core(
+            s,
+            e,
+            before,
+            after,
+            Some(scan.survey.outline()),
+            scan.plain_bytes(),
+        );
+    }
+
+    /// Where the plain item starting at `s` ends, if it is one: a separating comma follows it
+    /// within [`MAX_CACHED_ITEM`] bytes, with only bytes before it that the scanner reads
+    /// without stopping, or hyphens between letters or digits (`PEG-40`), which never separate.
+    /// Not after a space, so that what the scanner learns of the item (a doubled space
+    /// included) depends on its bytes alone. See [`ItemCache`].
+    #[inline]
+    fn plain_item_end(&self, s: usize) -> Option<usize> {
+        let b = self.b;
+        if s > 0 && b[s - 1] == b' ' {
+            return None;
         }
-        self.core(s, e, before, after, Some(outline), plain);
+        let limit = b.len().min(s + MAX_CACHED_ITEM + 1);
+        let mut i = s;
+        while i < limit {
+            // Letters, digits and spaces eight at a time, then the byte after them.
+            while let Some(chunk) = b.get(i..i + 8)
+                && let Ok(chunk) = <[u8; 8]>::try_from(chunk)
+            {
+                let run = letter_digit_space_run(u64::from_le_bytes(chunk));
+                i += run;
+                if run < 8 || i >= limit {
+                    break;
+                }
+            }
+            let Some(&c) = b.get(i).filter(|_| i < limit) else {
+                break;
+            };
+            if c < 0x80 && BYTE_CLASS[usize::from(c)] & SPECIAL == 0 {
+                i += 1;
+                continue;
+            }
+            match c {
+                b',' if i > s && (b.get(i + 1) == Some(&b' ') || self.comma_separates(i)) => {
+                    return Some(i);
+                }
+                b'-' if i > s
+                    && b[i - 1].is_ascii_alphanumeric()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) =>
+                {
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// Everything but disclaimers: headers, sticky prose, footnotes, labels, retailer codes,
@@ -2969,11 +3133,31 @@ mod tests {
     //! and its `source` are given where a test uses one); the rest are the cases of
     //! `reference/ingredients.md` §4.
 
+    use std::cell::RefCell;
+
     use super::*;
     use proptest::prelude::*;
 
     /// The eval sample, copied into the repository (see `tests/fixtures/README.md`).
-    const FIXTURE: &str = include_str!("../../../../tests/fixtures/products-public.jsonl");
+    const FIXTURE: &str = include_str!("../../../../../tests/fixtures/products-public.jsonl");
+
+    thread_local! {
+        /// The item cache every test of a thread parses with, so that items read by one test
+        /// come back remembered in others.
+        static CACHE: RefCell<ItemCache> = RefCell::new(ItemCache::new());
+    }
+
+    /// Parses `text` every way a caller can: without a cache, and twice with the thread's
+    /// cache (the second time, every plain item comes from it). The three must agree, so every
+    /// test here also tests [`ItemCache`].
+    fn parse(text: &str) -> ParsedList<'_> {
+        let uncached = parse_inci_list(text);
+        CACHE.with_borrow_mut(|cache| {
+            assert_eq!(parse_inci_list_cached(text, cache), uncached, "{text:?}");
+            assert_eq!(parse_inci_list_cached(text, cache), uncached, "{text:?}");
+        });
+        uncached
+    }
 
     #[test]
     fn heading_phrases_are_told_from_labels() {
@@ -2996,7 +3180,7 @@ mod tests {
     }
 
     fn names(text: &str) -> Vec<String> {
-        parse_inci_list(text)
+        parse(text)
             .ingredients
             .into_iter()
             .map(|i| i.text.into_owned())
@@ -3004,7 +3188,7 @@ mod tests {
     }
 
     fn dropped(text: &str) -> Vec<(DropReason, String)> {
-        parse_inci_list(text)
+        parse(text)
             .dropped
             .into_iter()
             .map(|d| (d.reason, d.text.to_owned()))
@@ -3012,7 +3196,7 @@ mod tests {
     }
 
     fn sections(text: &str) -> Vec<(Section, usize, String, Option<f32>)> {
-        parse_inci_list(text)
+        parse(text)
             .ingredients
             .into_iter()
             .map(|i| (i.section, i.position, i.text.into_owned(), i.percent))
@@ -3210,7 +3394,7 @@ mod tests {
     fn may_contain_block_gets_its_own_section() {
         // p132 (github:zikovaivona/SN_Kozmeticni_Katalog product_info.csv).
         let text = record("p132");
-        let list = parse_inci_list(&text);
+        let list = parse(&text);
         let may: Vec<&str> = list
             .in_section(Section::MayContain)
             .map(|i| i.text.as_ref())
@@ -3259,7 +3443,7 @@ mod tests {
     #[test]
     fn peut_contenir_and_plus_minus_headers() {
         let text = "Aqua, Talc. Peut contenir: CI 77891, CI 77491";
-        let list = parse_inci_list(text);
+        let list = parse(text);
         assert_eq!(list.in_section(Section::MayContain).count(), 2);
         let text = "Aqua. May contain/Peut contenir (+/-): CI 77891";
         assert_eq!(
@@ -3506,7 +3690,7 @@ mod tests {
     fn spaced_marker_footnote_and_trailing_disclaimer() {
         // p120 (cosmetics.csv, Origins Plantscription SPF 25).
         let text = record("p120");
-        let list = parse_inci_list(&text);
+        let list = parse(&text);
         assert_eq!(
             list.ingredients.last().map(|i| i.text.as_ref()),
             Some("Mica")
@@ -3649,8 +3833,8 @@ mod tests {
             dropped("Water, **, Glycerin"),
             [(DropReason::Empty, "**".to_owned())]
         );
-        assert!(parse_inci_list("").ingredients.is_empty());
-        assert!(parse_inci_list(" \n\t ").dropped.is_empty());
+        assert!(parse("").ingredients.is_empty());
+        assert!(parse(" \n\t ").dropped.is_empty());
     }
 
     #[test]
@@ -3745,7 +3929,7 @@ mod tests {
 
     #[test]
     fn sections_and_positions_in_json() {
-        let list = parse_inci_list("Active: Zinc Oxide 20%. Inactive: Water. May contain: Mica");
+        let list = parse("Active: Zinc Oxide 20%. Inactive: Water. May contain: Mica");
         let json = serde_json::to_value(&list).unwrap();
         assert_eq!(json["ingredients"][0]["section"], "active");
         assert_eq!(json["ingredients"][0]["percent"], 20.0);
@@ -3761,7 +3945,7 @@ mod tests {
     #[test]
     fn spans_point_at_the_raw_items() {
         let text = "Ingredients: *Aloe Barbadensis Leaf Juice, Zinc Oxide 20%, [V0606F]";
-        let list = parse_inci_list(text);
+        let list = parse(text);
         let raw: Vec<&str> = list
             .ingredients
             .iter()
@@ -3769,6 +3953,28 @@ mod tests {
             .collect();
         assert_eq!(raw, ["*Aloe Barbadensis Leaf Juice", "Zinc Oxide 20%"]);
         assert_well_formed(text, &list);
+    }
+
+    #[test]
+    fn the_letter_digit_space_run_is_exact() {
+        for probe in 0..=255u8 {
+            for at in 0..8 {
+                for base in [*b"abcdWXYZ", *b"a1 9 Z0z", *b"        "] {
+                    let mut chunk = base;
+                    chunk[at] = probe;
+                    let expected = if probe.is_ascii_alphanumeric() || probe == b' ' {
+                        8
+                    } else {
+                        at
+                    };
+                    assert_eq!(
+                        letter_digit_space_run(u64::from_le_bytes(chunk)),
+                        expected,
+                        "{probe:#x} at {at} in {base:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -3821,7 +4027,7 @@ mod tests {
             let record: serde_json::Value = serde_json::from_str(line).unwrap();
             let id = record["id"].as_str().unwrap();
             let text = record["ingredients"].as_str().unwrap();
-            let list = parse_inci_list(text);
+            let list = parse(text);
             assert_well_formed(text, &list);
             assert!(
                 list.dropped.iter().all(|d| d.reason != DropReason::Prose),
@@ -3941,28 +4147,69 @@ mod tests {
 
         #[test]
         fn arbitrary_text_parses_into_a_well_formed_list(text in any_text()) {
-            let list = parse_inci_list(&text);
+            let list = parse(&text);
             assert_well_formed(&text, &list);
         }
 
         #[test]
         fn label_like_text_parses_into_a_well_formed_list(text in label_like()) {
-            let list = parse_inci_list(&text);
+            let list = parse(&text);
             assert_well_formed(&text, &list);
         }
 
         #[test]
+        fn a_cache_never_changes_the_result(
+            texts in proptest::collection::vec(prop_oneof![any_text(), label_like()], 1..6)
+        ) {
+            // One cache across several lists, as in a catalog run: items remembered from one
+            // list are read back in another, in whatever state that list's parser is.
+            let mut cache = ItemCache::new();
+            for text in texts.iter().chain(&texts) {
+                prop_assert_eq!(parse_inci_list_cached(text, &mut cache), parse_inci_list(text));
+            }
+        }
+
+        #[test]
         fn parsing_is_deterministic(text in prop_oneof![any_text(), label_like()]) {
-            prop_assert_eq!(parse_inci_list(&text), parse_inci_list(&text));
+            prop_assert_eq!(parse(&text), parse(&text));
         }
 
         #[test]
         fn output_is_bounded_by_the_input(text in prop_oneof![any_text(), label_like()]) {
-            let list = parse_inci_list(&text);
+            let list = parse(&text);
             let text_bytes: usize = list.ingredients.iter().map(|i| i.text.len()).sum::<usize>()
                 + list.dropped.iter().map(|d| d.text.len()).sum::<usize>();
             prop_assert!(text_bytes <= text.len());
             prop_assert!(list.ingredients.len() + list.dropped.len() <= text.len() + 1);
+        }
+    }
+
+    #[test]
+    fn plain_items_are_remembered_and_read_back_in_any_state() {
+        let mut cache = ItemCache::new();
+        let first = "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.";
+        assert_eq!(
+            parse_inci_list_cached(first, &mut cache),
+            parse_inci_list(first)
+        );
+        // "Water", " Glycerin", " Parabens", " Sunscreen", " Niacinamide"; not " Retinol." (a
+        // full stop ends it).
+        assert_eq!(cache.len(), 5);
+        // The same items where the list's state decides otherwise: inside a claim of absence,
+        // after a percentage or in a Drug Facts active section (where "Sunscreen" is a
+        // purpose), after a disclaimer, and doubled spaces.
+        for text in [
+            "Free from parabens, Glycerin, Water, Retinol.",
+            "Contains no Parabens, Glycerin, Retinol",
+            "Active ingredients: Zinc Oxide 20%, Sunscreen, Inactive ingredients: Water, Glycerin.",
+            "Niacinamide 4%, Sunscreen, Water, Glycerin",
+            "Water, Glycerin. Ingredients subject to change, Glycerin, Parabens",
+            "Water,  Glycerin,   Parabens, Glycerin",
+            "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
+        ] {
+            let uncached = parse_inci_list(text);
+            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
         }
     }
 
@@ -3982,7 +4229,7 @@ mod tests {
             "x- ".repeat(MAX_INPUT_BYTES / 3),
             format!("{}{}", "(".repeat(1000), ")".repeat(1000)).repeat(20),
         ] {
-            let list = parse_inci_list(&text);
+            let list = parse(&text);
             assert_well_formed(&text, &list);
         }
     }

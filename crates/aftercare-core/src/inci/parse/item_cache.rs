@@ -1,0 +1,267 @@
+//! The parser's memory of the plain items it has already read, for runs over many lists (a
+//! catalog, a clinic's shelf): "Glycerin" or "Sodium Hyaluronate" comes back in most of them.
+//!
+//! What belongs here: [`ItemCache`], which keeps, for the bytes of a *plain item* (one that
+//! ends at a separating comma and holds no byte the scanner must stop at: no bracket, marker,
+//! percentage, full stop, colon, non-ASCII character or separating dash; see
+//! `Parser::plain_item_end`), what reading those bytes taught the scanner: the classes of its
+//! bytes, its word survey, and the name it gives when it is taken as printed. Those facts
+//! depend on the item's bytes alone (the parser only looks for plain items after a byte that
+//! is not a space, so not even a doubled space reaches outside the item), so a remembered
+//! item is never read again.
+//!
+//! What does not: any decision. The parser decides with remembered facts exactly as it does
+//! with freshly read ones (`Parser::item_read`), and its tests parse every list both ways and
+//! compare the results.
+
+use hashbrown::HashTable;
+
+use super::{ItemScan, Survey};
+use crate::inci::fx_hash::fx_hash;
+
+/// The longest item, in bytes, that the cache keeps: nearly every INCI name is shorter, and an
+/// entry of 64 bytes fits one cache line.
+pub(super) const MAX_CACHED_ITEM: usize = 45;
+
+/// How many items the cache holds before it starts again empty (64 bytes each: 4 MiB at most).
+const CAPACITY: usize = 1 << 16;
+
+/// The plain items already read, by their bytes. Each thread of a run keeps its own (the
+/// checker's [`crate::inci::MatchMemo`] holds one).
+#[derive(Default, Clone)]
+pub struct ItemCache {
+    table: HashTable<CachedItem>,
+}
+
+impl std::fmt::Debug for ItemCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemCache")
+            .field("items", &self.table.len())
+            .finish()
+    }
+}
+
+#[derive(Clone, Copy)]
+struct CachedItem {
+    hash: u64,
+    len: u8,
+    bytes: [u8; MAX_CACHED_ITEM],
+    facts: ItemFacts,
+}
+
+/// What reading a plain item taught the scanner: its [`ItemScan`] (without the word
+/// positions, which only matter while the item is being read) and its name as printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ItemFacts {
+    or_class: u8,
+    words: u8,
+    function_words: u8,
+    lowercase_words: u8,
+    first_capitalised: bool,
+    first_is_header_word: bool,
+    starter: bool,
+    /// Where the name taken as printed starts and ends, from the item's first byte (see
+    /// `Parser::as_printed`).
+    as_printed: Option<(u8, u8)>,
+}
+
+impl ItemFacts {
+    /// The facts of the item starting at `start`, read into `scan`, if they can be kept: not
+    /// when a disclaimer starts in it (its position is absolute) or when a count does not fit.
+    pub(super) fn of(
+        scan: &ItemScan,
+        start: usize,
+        as_printed: Option<(usize, usize)>,
+    ) -> Option<ItemFacts> {
+        let survey = &scan.survey;
+        if survey.disclaimer.is_some() {
+            return None;
+        }
+        let offset = |at: usize| u8::try_from(at.checked_sub(start)?).ok();
+        let as_printed = match as_printed {
+            Some((s, e)) => Some((offset(s)?, offset(e)?)),
+            None => None,
+        };
+        Some(ItemFacts {
+            or_class: scan.or_class,
+            words: u8::try_from(survey.words).ok()?,
+            function_words: u8::try_from(survey.function_words).ok()?,
+            lowercase_words: u8::try_from(survey.lowercase_words).ok()?,
+            first_capitalised: survey.first_capitalised,
+            first_is_header_word: survey.first_is_header_word,
+            starter: survey.starter,
+            as_printed,
+        })
+    }
+
+    /// The [`ItemScan`] the facts were taken from (word positions left out).
+    pub(super) fn scan(&self) -> ItemScan {
+        ItemScan {
+            or_class: self.or_class,
+            survey: Survey {
+                words: usize::from(self.words),
+                function_words: usize::from(self.function_words),
+                lowercase_words: usize::from(self.lowercase_words),
+                first_capitalised: self.first_capitalised,
+                first_is_header_word: self.first_is_header_word,
+                starter: self.starter,
+                ..Survey::NEW
+            },
+        }
+    }
+
+    /// The name taken as printed, as a range of the text, for the item starting at `start`.
+    pub(super) fn as_printed(&self, start: usize) -> Option<(usize, usize)> {
+        self.as_printed
+            .map(|(s, e)| (start + usize::from(s), start + usize::from(e)))
+    }
+}
+
+impl ItemCache {
+    /// An empty cache.
+    pub fn new() -> ItemCache {
+        ItemCache::default()
+    }
+
+    /// The hash an item is kept under.
+    #[inline]
+    pub(super) fn hash(item: &[u8]) -> u64 {
+        fx_hash(item)
+    }
+
+    /// The facts of the item `item` (of hash `hash`), if it was read before.
+    #[inline]
+    pub(super) fn get(&self, hash: u64, item: &[u8]) -> Option<ItemFacts> {
+        self.table
+            .find(hash, |stored| {
+                stored.hash == hash && &stored.bytes[..usize::from(stored.len)] == item
+            })
+            .map(|stored| stored.facts)
+    }
+
+    /// Remembers the facts of `item` (of hash `hash`); an item longer than
+    /// [`MAX_CACHED_ITEM`] is not kept.
+    pub(super) fn insert(&mut self, hash: u64, item: &[u8], facts: ItemFacts) {
+        let Ok(len) = u8::try_from(item.len()) else {
+            return;
+        };
+        if item.len() > MAX_CACHED_ITEM || self.get(hash, item).is_some() {
+            return;
+        }
+        if self.table.len() >= CAPACITY {
+            self.table.clear();
+        }
+        let mut bytes = [0; MAX_CACHED_ITEM];
+        bytes[..item.len()].copy_from_slice(item);
+        self.table.insert_unique(
+            hash,
+            CachedItem {
+                hash,
+                len,
+                bytes,
+                facts,
+            },
+            |stored| stored.hash,
+        );
+    }
+
+    /// How many items the cache holds.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(words: u8) -> ItemFacts {
+        ItemFacts {
+            or_class: 2,
+            words,
+            function_words: 0,
+            lowercase_words: 0,
+            first_capitalised: true,
+            first_is_header_word: false,
+            starter: false,
+            as_printed: Some((1, 9)),
+        }
+    }
+
+    #[test]
+    fn remembers_items_by_their_bytes() {
+        let mut cache = ItemCache::new();
+        let item = b" Glycerin";
+        let hash = ItemCache::hash(item);
+        assert_eq!(cache.get(hash, item), None);
+        cache.insert(hash, item, facts(1));
+        assert_eq!(cache.get(hash, item), Some(facts(1)));
+        // Same hash, other bytes: not found.
+        assert_eq!(cache.get(hash, b" Glycerine"), None);
+        // Inserting again keeps one entry.
+        cache.insert(hash, item, facts(1));
+        assert_eq!(cache.len(), 1);
+        assert_eq!(facts(1).as_printed(100), Some((101, 109)));
+    }
+
+    #[test]
+    fn long_items_are_not_kept() {
+        let mut cache = ItemCache::new();
+        let item = [b'a'; MAX_CACHED_ITEM + 1];
+        cache.insert(ItemCache::hash(&item), &item, facts(1));
+        assert!(cache.is_empty());
+        let item = [b'a'; MAX_CACHED_ITEM];
+        cache.insert(ItemCache::hash(&item), &item, facts(1));
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn starts_again_when_full() {
+        let mut cache = ItemCache::new();
+        for i in 0..=CAPACITY {
+            let item = format!("Item {i}");
+            cache.insert(ItemCache::hash(item.as_bytes()), item.as_bytes(), facts(2));
+        }
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn facts_keep_the_scan() {
+        let scan = ItemScan {
+            or_class: 3,
+            survey: Survey {
+                words: 2,
+                function_words: 1,
+                lowercase_words: 1,
+                first_capitalised: true,
+                first_is_header_word: true,
+                starter: true,
+                first_word: Some((10, 14, 1)),
+                ..Survey::NEW
+            },
+        };
+        let kept = ItemFacts::of(&scan, 10, Some((11, 20))).expect("kept");
+        assert_eq!(kept.as_printed(10), Some((11, 20)));
+        let back = kept.scan();
+        assert_eq!(back.or_class, 3);
+        assert_eq!(
+            (
+                back.survey.words,
+                back.survey.function_words,
+                back.survey.lowercase_words
+            ),
+            (2, 1, 1)
+        );
+        assert!(back.survey.first_capitalised && back.survey.first_is_header_word);
+        assert!(back.survey.starter && back.survey.first_word.is_none());
+        // A disclaimer's position is absolute: such an item is not kept.
+        let mut with_disclaimer = scan;
+        with_disclaimer.survey.disclaimer = Some(12);
+        assert_eq!(ItemFacts::of(&with_disclaimer, 10, None), None);
+    }
+}
