@@ -714,7 +714,8 @@ impl<'a> Parser<'a> {
         let mut word_start = NO_WORD;
         let mut may_close: Option<usize> = None;
         // Brackets are paired locally while they close nearby; the first one that does not
-        // switches to a table of every pair, built once, so stray brackets stay linear.
+        // switches to a table of every pair, built once, so stray brackets stay linear. (The
+        // plain items of the cache hold groups paired locally only.)
         let mut table: Option<Groups> = None;
         // A plain item being read for the cache: its start, end and hash.
         let mut uncached: Option<(usize, usize, u64)> = None;
@@ -723,7 +724,7 @@ impl<'a> Parser<'a> {
                 && pos == item_start
                 && scan.or_class == 0
                 && word_start == NO_WORD
-                && let Some(end) = self.plain_item_end(pos)
+                && let Some(end) = self.plain_item_end(pos, table.is_none())
             {
                 let hash = ItemCache::hash(&b[pos..end]);
                 if let Some(facts) = cache.get(hash, &b[pos..end]) {
@@ -994,7 +995,8 @@ impl<'a> Parser<'a> {
         {
             return true;
         }
-        self.survey(j, end).disclaimer == Some(j)
+        // A disclaimer that starts at `j` is told by its first three words.
+        self.survey_words(j, end, 3).disclaimer == Some(j)
     }
 
     /// Whether the full stop at `pos` ends an abbreviation (`Denat.`, `Ext.`, `No.`).
@@ -1231,11 +1233,14 @@ impl<'a> Parser<'a> {
 
     /// Where the plain item starting at `s` ends, if it is one: a separating comma follows it
     /// within [`MAX_CACHED_ITEM`] bytes, with only bytes before it that the scanner reads
-    /// without stopping, or hyphens between letters or digits (`PEG-40`), which never separate.
-    /// Not after a space, so that what the scanner learns of the item (a doubled space
-    /// included) depends on its bytes alone. See [`ItemCache`].
+    /// without stopping, hyphens between letters or digits (`PEG-40`), which never separate,
+    /// and (while `groups` says that brackets are still paired where they are met, as
+    /// [`Parser::scan`] does until one does not close nearby) bracket groups that close in the
+    /// item and do not open a "may contain" list (`Aqua (Water)`). Not after a space, so that
+    /// what the scanner learns of the item (a doubled space included) depends on its bytes
+    /// alone. See [`ItemCache`].
     #[inline]
-    fn plain_item_end(&self, s: usize) -> Option<usize> {
+    fn plain_item_end(&self, s: usize, groups: bool) -> Option<usize> {
         let b = self.b;
         if s > 0 && b[s - 1] == b' ' {
             return None;
@@ -1269,6 +1274,9 @@ impl<'a> Parser<'a> {
                     && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) =>
                 {
                     i += 1;
+                }
+                b'(' | b'[' | b'{' if groups && !may_contain_group_at(b, i) => {
+                    i = group_end(b, i, limit - i)? + 1;
                 }
                 _ => return None,
             }
@@ -1864,12 +1872,17 @@ impl<'a> Parser<'a> {
     /// Count the words of `[s, e)` (outside brackets) and look for prose and disclaimers. The
     /// scanner does the same while it reads each item; this is for parts of items.
     fn survey(&self, s: usize, e: usize) -> Survey {
+        self.survey_words(s, e, usize::MAX)
+    }
+
+    /// [`Parser::survey`] of the first `most` words of `[s, e)` that hold a letter.
+    fn survey_words(&self, s: usize, e: usize, most: usize) -> Survey {
         let b = self.b;
         let mut survey = Survey::NEW;
         let mut depth = 0usize;
         let mut word_start = NO_WORD;
         let mut i = s;
-        while i < e {
+        while i < e && survey.words < most {
             let c = b[i];
             if depth > 0 {
                 match c {
@@ -1897,7 +1910,7 @@ impl<'a> Parser<'a> {
             }
             i += space.max(1);
         }
-        if word_start != NO_WORD {
+        if word_start != NO_WORD && survey.words < most {
             survey_word(b, &mut survey, word_start, e);
         }
         survey
@@ -4158,6 +4171,23 @@ mod tests {
         }
 
         #[test]
+        fn a_disclaimer_at_the_start_is_told_by_three_words(
+            opening in proptest::sample::select(&[
+                "", "Please note", "please 2 note", "Formula may change", "For the most current",
+                "Check the packaging", "check your label", "Subject to", "May vary", "\"Please",
+            ][..]),
+            rest in label_like(),
+        ) {
+            let text = format!("{opening} {rest}");
+            let parser = Parser::new(&text);
+            let n = text.len();
+            prop_assert_eq!(
+                parser.survey_words(0, n, 3).disclaimer == Some(0),
+                parser.survey(0, n).disclaimer == Some(0)
+            );
+        }
+
+        #[test]
         fn a_cache_never_changes_the_result(
             texts in proptest::collection::vec(prop_oneof![any_text(), label_like()], 1..6)
         ) {
@@ -4187,14 +4217,16 @@ mod tests {
     #[test]
     fn plain_items_are_remembered_and_read_back_in_any_state() {
         let mut cache = ItemCache::new();
-        let first = "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.";
+        let first = "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Aqua (Water), Parfum \
+                     (Fragrance [+/-]), Mica (+/- CI 77891), Retinol.";
         assert_eq!(
             parse_inci_list_cached(first, &mut cache),
             parse_inci_list(first)
         );
-        // "Water", " Glycerin", " Parabens", " Sunscreen", " Niacinamide"; not " Retinol." (a
-        // full stop ends it).
-        assert_eq!(cache.len(), 5);
+        // "Water", " Glycerin", " Parabens", " Sunscreen", " Niacinamide", " Aqua (Water)" and
+        // " Parfum (Fragrance [+/-])" (a group that lists nothing); not " Mica (+/- CI 77891)"
+        // (a "may contain" list) nor " Retinol." (a full stop ends it).
+        assert_eq!(cache.len(), 7);
         // The same items where the list's state decides otherwise: inside a claim of absence,
         // after a percentage or in a Drug Facts active section (where "Sunscreen" is a
         // purpose), after a disclaimer, and doubled spaces.
@@ -4205,6 +4237,8 @@ mod tests {
             "Niacinamide 4%, Sunscreen, Water, Glycerin",
             "Water, Glycerin. Ingredients subject to change, Glycerin, Parabens",
             "Water,  Glycerin,   Parabens, Glycerin",
+            "Zinc Oxide 20%, Aqua (Water), Sunscreen, [+/- Aqua (Water), Mica], Aqua (Water)",
+            "Water, (Glycerin, Aqua (Water), Parabens, Aqua (Water)",
             "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
         ] {
             let uncached = parse_inci_list(text);
