@@ -40,11 +40,11 @@ use serde::{Serialize, Serializer, ser::SerializeSeq};
 use crate::{
     category::Category,
     inci::{
-        fx_hash::fx_hash,
         kb::{
             CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, Scope,
             normalize_inci_name,
         },
+        memo_key::{fx_hash, same_bytes},
         parse::{ItemCache, ParsedList, parse_inci_list_cached},
         suggest::{Suggestion, suggest},
     },
@@ -873,7 +873,7 @@ impl MatchMemo {
     pub fn get(&mut self, kb: &KnowledgeBase, text: &str) -> Rc<MemoisedMatch> {
         let hash = fx_hash(text.as_bytes());
         let found = self.table.find(hash, |(stored, entry)| {
-            *stored == hash && entry.key.bytes() == text.as_bytes()
+            *stored == hash && same_bytes(entry.key.bytes(), text.as_bytes())
         });
         match found {
             Some((_, entry)) => Rc::clone(entry),

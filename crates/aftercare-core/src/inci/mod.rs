@@ -8,13 +8,13 @@
 //! - `analyze`: statuses, the verdict and when the product becomes usable;
 //! - `render`: the verdict as text for a person;
 //! - `accuracy`: precision and recall against a labelled sample;
-//! - `fx_hash`: the hash the memos key printed text with.
+//! - `memo_key`: how the memos hash and compare printed text.
 
 pub mod accuracy;
 pub mod analyze;
-mod fx_hash;
 pub mod kb;
 pub mod matching;
+mod memo_key;
 pub mod parse;
 pub mod render;
 pub mod suggest;

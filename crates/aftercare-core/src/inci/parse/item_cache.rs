@@ -17,7 +17,7 @@
 use hashbrown::HashTable;
 
 use super::{ItemScan, Survey};
-use crate::inci::fx_hash::fx_hash;
+use crate::inci::memo_key::{fx_hash, same_bytes};
 
 /// The longest item, in bytes, that the cache keeps: nearly every INCI name is shorter, and an
 /// entry of 64 bytes fits one cache line.
@@ -134,7 +134,7 @@ impl ItemCache {
     pub(super) fn get(&self, hash: u64, item: &[u8]) -> Option<ItemFacts> {
         self.table
             .find(hash, |stored| {
-                stored.hash == hash && &stored.bytes[..usize::from(stored.len)] == item
+                stored.hash == hash && same_bytes(&stored.bytes[..usize::from(stored.len)], item)
             })
             .map(|stored| stored.facts)
     }
