@@ -624,6 +624,16 @@ fn letter_digit_space_run(chunk: u64) -> usize {
     ((!wanted & HIGH).trailing_zeros() / 8) as usize
 }
 
+/// A plain item (see [`Parser::plain_item_end`]) found where an item starts, not yet in the
+/// cache: where it ends, what ends it, and the hash it is to be kept under.
+#[derive(Clone, Copy)]
+struct PlainItem {
+    start: usize,
+    end: usize,
+    after: Boundary,
+    hash: u64,
+}
+
 /// What the scanner learns about an item while reading it, so that ordinary items need no
 /// second pass.
 #[derive(Clone, Copy)]
@@ -717,26 +727,34 @@ impl<'a> Parser<'a> {
         // switches to a table of every pair, built once, so stray brackets stay linear. (The
         // plain items of the cache hold groups paired locally only.)
         let mut table: Option<Groups> = None;
-        // A plain item being read for the cache: its start, end and hash.
-        let mut uncached: Option<(usize, usize, u64)> = None;
+        // A plain item not in the cache, being read to be remembered.
+        let mut uncached: Option<PlainItem> = None;
         loop {
             if let Some(cache) = cache.as_deref_mut()
                 && pos == item_start
                 && scan.or_class == 0
                 && word_start == NO_WORD
-                && let Some(end) = self.plain_item_end(pos, table.is_none())
+                && let Some((end, after)) = self.plain_item_end(pos, table.is_none())
             {
                 let hash = ItemCache::hash(&b[pos..end]);
                 if let Some(facts) = cache.get(hash, &b[pos..end]) {
-                    if !self.take_as_printed(before, Boundary::Comma, facts.as_printed(pos)) {
-                        self.unusual_item(pos, end, before, Boundary::Comma, &facts.scan());
+                    if !self.take_as_printed(before, after, facts.as_printed(pos)) {
+                        self.unusual_item(pos, end, before, after, &facts.scan());
+                    }
+                    if after == Boundary::End {
+                        return;
                     }
                     pos = end + 1;
                     item_start = pos;
-                    before = Boundary::Comma;
+                    before = after;
                     continue;
                 }
-                uncached = Some((pos, end, hash));
+                uncached = Some(PlainItem {
+                    start: pos,
+                    end,
+                    after,
+                    hash,
+                });
             }
             pos = read_ordinary(b, pos, &mut scan, &mut word_start);
             let Some(&c) = b.get(pos) else {
@@ -821,20 +839,8 @@ impl<'a> Parser<'a> {
                 if kind == Boundary::Percent {
                     scan.or_class |= class & NOT_PLAIN;
                 }
-                match (uncached.take(), cache.as_deref_mut()) {
-                    (Some((start, end, hash)), Some(cache))
-                        if (start, end, kind) == (item_start, item_end, Boundary::Comma) =>
-                    {
-                        let as_printed = self.as_printed(item_start, item_end, &scan);
-                        if let Some(facts) = ItemFacts::of(&scan, item_start, as_printed) {
-                            cache.insert(hash, &b[item_start..item_end], facts);
-                        }
-                        if !self.take_as_printed(before, kind, as_printed) {
-                            self.unusual_item(item_start, item_end, before, kind, &scan);
-                        }
-                    }
-                    _ => self.item(item_start, item_end, before, kind, &scan),
-                }
+                let plain = uncached.take();
+                self.finish_item(item_start, item_end, before, kind, &scan, plain, &mut cache);
                 scan = ItemScan::NEW;
                 if kind == Boundary::Star {
                     scan.or_class |= class;
@@ -873,7 +879,44 @@ impl<'a> Parser<'a> {
         if word_start != NO_WORD {
             survey_word(b, &mut scan.survey, word_start, n);
         }
-        self.item(item_start, n, before, Boundary::End, &scan);
+        self.finish_item(
+            item_start,
+            n,
+            before,
+            Boundary::End,
+            &scan,
+            uncached,
+            &mut cache,
+        );
+    }
+
+    /// Hands the item `[s, e)` to [`Parser::item`], remembering it in `cache` first when it is
+    /// the plain item `plain` that was being read for it.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_item(
+        &mut self,
+        s: usize,
+        e: usize,
+        before: Boundary,
+        after: Boundary,
+        scan: &ItemScan,
+        plain: Option<PlainItem>,
+        cache: &mut Option<&mut ItemCache>,
+    ) {
+        match (plain, cache.as_deref_mut()) {
+            (Some(plain), Some(cache))
+                if (plain.start, plain.end, plain.after) == (s, e, after) =>
+            {
+                let as_printed = self.as_printed(s, e, scan);
+                if let Some(facts) = ItemFacts::of(scan, s, as_printed) {
+                    cache.insert(plain.hash, &self.b[s..e], facts);
+                }
+                if !self.take_as_printed(before, after, as_printed) {
+                    self.unusual_item(s, e, before, after, scan);
+                }
+            }
+            _ => self.item(s, e, before, after, scan),
+        }
     }
 
     /// The separator at `pos`, if any, with its length in bytes.
@@ -1126,7 +1169,7 @@ impl<'a> Parser<'a> {
 
     /// The name of the item `[s, e)` (its trimmed range) when it is the usual item, a clean
     /// name taken as it is printed wherever the list's state allows it (see
-    /// [`Parser::item_read`]): none of the tests of [`Parser::core`] can apply to it (it is
+    /// [`Parser::take_as_printed`]): none of the tests of [`Parser::core`] can apply to it (it is
     /// not a header, prose or a footnote, has no disclaimer, retailer code or purpose) and it
     /// needs no cleaning. This depends on the item's bytes alone, so [`ItemCache`] keeps it.
     #[inline]
@@ -1239,8 +1282,11 @@ impl<'a> Parser<'a> {
     /// item and do not open a "may contain" list (`Aqua (Water)`). Not after a space, so that
     /// what the scanner learns of the item (a doubled space included) depends on its bytes
     /// alone. See [`ItemCache`].
+    ///
+    /// Returns the end and what ends the item there: a comma, a full stop that separates (not
+    /// an abbreviation's: `Denat.` keeps it) or the end of the text.
     #[inline]
-    fn plain_item_end(&self, s: usize, groups: bool) -> Option<usize> {
+    fn plain_item_end(&self, s: usize, groups: bool) -> Option<(usize, Boundary)> {
         let b = self.b;
         if s > 0 && b[s - 1] == b' ' {
             return None;
@@ -1267,7 +1313,10 @@ impl<'a> Parser<'a> {
             }
             match c {
                 b',' if i > s && (b.get(i + 1) == Some(&b' ') || self.comma_separates(i)) => {
-                    return Some(i);
+                    return Some((i, Boundary::Comma));
+                }
+                b'.' if i > s && !self.follows_abbreviation(i) && self.stop_separates(i) => {
+                    return Some((i, Boundary::Stop));
                 }
                 b'-' if i > s
                     && b[i - 1].is_ascii_alphanumeric()
@@ -1281,7 +1330,7 @@ impl<'a> Parser<'a> {
                 _ => return None,
             }
         }
-        None
+        (i == b.len() && i > s && i - s <= MAX_CACHED_ITEM).then_some((i, Boundary::End))
     }
 
     /// Everything but disclaimers: headers, sticky prose, footnotes, labels, retailer codes,
@@ -4223,10 +4272,23 @@ mod tests {
             parse_inci_list_cached(first, &mut cache),
             parse_inci_list(first)
         );
-        // "Water", " Glycerin", " Parabens", " Sunscreen", " Niacinamide", " Aqua (Water)" and
-        // " Parfum (Fragrance [+/-])" (a group that lists nothing); not " Mica (+/- CI 77891)"
-        // (a "may contain" list) nor " Retinol." (a full stop ends it).
-        assert_eq!(cache.len(), 7);
+        // "Water", " Glycerin", " Parabens", " Sunscreen", " Niacinamide", " Aqua (Water)",
+        // " Parfum (Fragrance [+/-])" (a group that lists nothing) and " Retinol" (before the
+        // final full stop); not " Mica (+/- CI 77891)" (a "may contain" list).
+        assert_eq!(cache.len(), 8);
+        // The last item, at the end of the text; an abbreviation keeps its full stop.
+        for (text, more) in [
+            ("Water, Tocopherol", 1),
+            ("Water, Tocopherol.", 0),
+            ("Water, Alcohol Denat. Glycerin", 0),
+        ] {
+            let before = cache.len();
+            assert_eq!(
+                parse_inci_list_cached(text, &mut cache),
+                parse_inci_list(text)
+            );
+            assert_eq!(cache.len(), before + more, "{text}");
+        }
         // The same items where the list's state decides otherwise: inside a claim of absence,
         // after a percentage or in a Drug Facts active section (where "Sunscreen" is a
         // purpose), after a disclaimer, and doubled spaces.
@@ -4239,6 +4301,8 @@ mod tests {
             "Water,  Glycerin,   Parabens, Glycerin",
             "Zinc Oxide 20%, Aqua (Water), Sunscreen, [+/- Aqua (Water), Mica], Aqua (Water)",
             "Water, (Glycerin, Aqua (Water), Parabens, Aqua (Water)",
+            "Aqua (Water). Glycerin. Tocopherol, Retinol",
+            "Free from parabens, Glycerin. Retinol",
             "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
         ] {
             let uncached = parse_inci_list(text);
