@@ -21,7 +21,7 @@ use super::{ItemScan, Survey};
 use crate::inci::memo_key::{fx_hash, same_bytes};
 
 /// The longest item, in bytes, that the cache keeps: 99% of the items of the labelled sample
-/// are no longer (an entry is then 80 bytes).
+/// are no longer (an entry is then 80 bytes: hash, length, bytes, 8 bytes of facts).
 pub(super) const MAX_CACHED_ITEM: usize = 61;
 
 /// How many items the cache holds before it starts again empty (80 bytes each: 5 MiB at most).
@@ -58,19 +58,29 @@ pub(super) struct ItemFacts {
     words: u8,
     function_words: u8,
     lowercase_words: u8,
-    first_capitalised: bool,
-    first_is_header_word: bool,
-    starter: bool,
+    /// [`FIRST_CAPITALISED`], [`FIRST_IS_HEADER_WORD`], [`STARTER`], [`BRACKETS`].
+    flags: u8,
     /// Where the name taken as printed starts and ends, from the item's first byte (see
     /// `Parser::as_printed`).
     as_printed: Option<(u8, u8)>,
 }
 
+/// [`ItemFacts::flags`]: `Survey::first_capitalised`.
+const FIRST_CAPITALISED: u8 = 1;
+/// [`ItemFacts::flags`]: `Survey::first_is_header_word`.
+const FIRST_IS_HEADER_WORD: u8 = 2;
+/// [`ItemFacts::flags`]: `Survey::starter`.
+const STARTER: u8 = 4;
+/// [`ItemFacts::flags`]: the item holds a bracket group.
+const BRACKETS: u8 = 8;
+
 impl ItemFacts {
-    /// The facts of the item starting at `start`, read into `scan`, if they can be kept: not
-    /// when a disclaimer starts in it (its position is absolute) or when a count does not fit.
+    /// The facts of the item `item` starting at `start`, read into `scan`, if they can be
+    /// kept: not when a disclaimer starts in it (its position is absolute) or when a count
+    /// does not fit.
     pub(super) fn of(
         scan: &ItemScan,
+        item: &[u8],
         start: usize,
         as_printed: Option<(usize, usize)>,
     ) -> Option<ItemFacts> {
@@ -83,14 +93,19 @@ impl ItemFacts {
             Some((s, e)) => Some((offset(s)?, offset(e)?)),
             None => None,
         };
+        let flag = |set: bool, flag: u8| if set { flag } else { 0 };
         Some(ItemFacts {
             or_class: scan.or_class,
             words: u8::try_from(survey.words).ok()?,
             function_words: u8::try_from(survey.function_words).ok()?,
             lowercase_words: u8::try_from(survey.lowercase_words).ok()?,
-            first_capitalised: survey.first_capitalised,
-            first_is_header_word: survey.first_is_header_word,
-            starter: survey.starter,
+            flags: flag(survey.first_capitalised, FIRST_CAPITALISED)
+                | flag(survey.first_is_header_word, FIRST_IS_HEADER_WORD)
+                | flag(survey.starter, STARTER)
+                | flag(
+                    item.iter().any(|c| matches!(c, b'(' | b'[' | b'{')),
+                    BRACKETS,
+                ),
             as_printed,
         })
     }
@@ -103,12 +118,18 @@ impl ItemFacts {
                 words: usize::from(self.words),
                 function_words: usize::from(self.function_words),
                 lowercase_words: usize::from(self.lowercase_words),
-                first_capitalised: self.first_capitalised,
-                first_is_header_word: self.first_is_header_word,
-                starter: self.starter,
+                first_capitalised: self.flags & FIRST_CAPITALISED != 0,
+                first_is_header_word: self.flags & FIRST_IS_HEADER_WORD != 0,
+                starter: self.flags & STARTER != 0,
                 ..Survey::NEW
             },
         }
+    }
+
+    /// Whether the item holds a bracket group (it is plain only while the parser pairs
+    /// brackets where they are met).
+    pub(super) fn has_brackets(&self) -> bool {
+        self.flags & BRACKETS != 0
     }
 
     /// The name taken as printed, as a range of the text, for the item starting at `start`.
@@ -187,9 +208,7 @@ mod tests {
             words,
             function_words: 0,
             lowercase_words: 0,
-            first_capitalised: true,
-            first_is_header_word: false,
-            starter: false,
+            flags: FIRST_CAPITALISED,
             as_printed: Some((1, 9)),
         }
     }
@@ -246,7 +265,8 @@ mod tests {
                 ..Survey::NEW
             },
         };
-        let kept = ItemFacts::of(&scan, 10, Some((11, 20))).expect("kept");
+        let kept = ItemFacts::of(&scan, b" Aqua (Water)", 10, Some((11, 20))).expect("kept");
+        assert!(kept.has_brackets());
         assert_eq!(kept.as_printed(10), Some((11, 20)));
         let back = kept.scan();
         assert_eq!(back.or_class, 3);
@@ -263,6 +283,8 @@ mod tests {
         // A disclaimer's position is absolute: such an item is not kept.
         let mut with_disclaimer = scan;
         with_disclaimer.survey.disclaimer = Some(12);
-        assert_eq!(ItemFacts::of(&with_disclaimer, 10, None), None);
+        assert_eq!(ItemFacts::of(&with_disclaimer, b" Aqua", 10, None), None);
+        let plain = ItemFacts::of(&scan, b" Aqua", 10, None).expect("kept");
+        assert!(!plain.has_brackets());
     }
 }

@@ -734,27 +734,22 @@ impl<'a> Parser<'a> {
                 && pos == item_start
                 && scan.or_class == 0
                 && word_start == NO_WORD
-                && let Some((end, after)) = self.plain_item_end(pos, table.is_none())
             {
-                let hash = ItemCache::hash(&b[pos..end]);
-                if let Some(facts) = cache.get(hash, &b[pos..end]) {
-                    if !self.take_as_printed(before, after, facts.as_printed(pos)) {
-                        self.unusual_item(pos, end, before, after, &facts.scan());
+                match self.remembered_item(pos, table.is_none(), cache) {
+                    Ok((end, after, facts)) => {
+                        if !self.take_as_printed(before, after, facts.as_printed(pos)) {
+                            self.unusual_item(pos, end, before, after, &facts.scan());
+                        }
+                        if after == Boundary::End {
+                            return;
+                        }
+                        pos = end + 1;
+                        item_start = pos;
+                        before = after;
+                        continue;
                     }
-                    if after == Boundary::End {
-                        return;
-                    }
-                    pos = end + 1;
-                    item_start = pos;
-                    before = after;
-                    continue;
+                    Err(plain) => uncached = plain,
                 }
-                uncached = Some(PlainItem {
-                    start: pos,
-                    end,
-                    after,
-                    hash,
-                });
             }
             pos = read_ordinary(b, pos, &mut scan, &mut word_start);
             let Some(&c) = b.get(pos) else {
@@ -908,7 +903,7 @@ impl<'a> Parser<'a> {
                 if (plain.start, plain.end, plain.after) == (s, e, after) =>
             {
                 let as_printed = self.as_printed(s, e, scan);
-                if let Some(facts) = ItemFacts::of(scan, s, as_printed) {
+                if let Some(facts) = ItemFacts::of(scan, &self.b[s..e], s, as_printed) {
                     cache.insert(plain.hash, &self.b[s..e], facts);
                 }
                 if !self.take_as_printed(before, after, as_printed) {
@@ -1274,23 +1269,73 @@ impl<'a> Parser<'a> {
         );
     }
 
+    /// The plain item starting at `s` (see [`Parser::plain_item_end`]), its end, what ends it
+    /// and its facts, if `cache` holds it; if not, the plain item to remember, if it is one.
+    /// Most items end at the next comma and were read before: they are found without looking
+    /// at their bytes one class at a time (that a remembered item's bytes make a plain item
+    /// was checked when it was remembered; what follows the comma is checked here).
+    #[inline]
+    fn remembered_item(
+        &self,
+        s: usize,
+        groups: bool,
+        cache: &ItemCache,
+    ) -> Result<(usize, Boundary, ItemFacts), Option<PlainItem>> {
+        let b = self.b;
+        if s > 0 && b[s - 1] == b' ' {
+            return Err(None);
+        }
+        let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
+        let mut missed = None;
+        if let Some(len) = memchr::memchr(b',', window)
+            && len > 0
+            && (b.get(s + len + 1) == Some(&b' ') || self.comma_separates(s + len))
+        {
+            let hash = ItemCache::hash(&b[s..s + len]);
+            match cache.get(hash, &b[s..s + len]) {
+                Some(facts) if groups || !facts.has_brackets() => {
+                    return Ok((s + len, Boundary::Comma, facts));
+                }
+                Some(_) => return Err(None),
+                None => missed = Some((s + len, hash)),
+            }
+        }
+        let Some((end, after)) = self.plain_item_end(s, groups) else {
+            return Err(None);
+        };
+        let hash = match missed {
+            Some((comma, hash)) if comma == end => hash,
+            _ => {
+                let hash = ItemCache::hash(&b[s..end]);
+                if let Some(facts) = cache.get(hash, &b[s..end]) {
+                    return Ok((end, after, facts));
+                }
+                hash
+            }
+        };
+        Err(Some(PlainItem {
+            start: s,
+            end,
+            after,
+            hash,
+        }))
+    }
+
     /// Where the plain item starting at `s` ends, if it is one: a separating comma follows it
     /// within [`MAX_CACHED_ITEM`] bytes, with only bytes before it that the scanner reads
     /// without stopping, hyphens between letters or digits (`PEG-40`), which never separate,
     /// and (while `groups` says that brackets are still paired where they are met, as
     /// [`Parser::scan`] does until one does not close nearby) bracket groups that close in the
-    /// item and do not open a "may contain" list (`Aqua (Water)`). Not after a space, so that
-    /// what the scanner learns of the item (a doubled space included) depends on its bytes
-    /// alone. See [`ItemCache`].
+    /// item and do not open a "may contain" list (`Aqua (Water)`). The caller looks for plain
+    /// items only where an item starts after a byte that is not a space, so that what the
+    /// scanner learns of the item (a doubled space included) depends on its bytes alone. See
+    /// [`ItemCache`].
     ///
     /// Returns the end and what ends the item there: a comma, a full stop that separates (not
     /// an abbreviation's: `Denat.` keeps it) or the end of the text.
     #[inline]
     fn plain_item_end(&self, s: usize, groups: bool) -> Option<(usize, Boundary)> {
         let b = self.b;
-        if s > 0 && b[s - 1] == b' ' {
-            return None;
-        }
         let limit = b.len().min(s + MAX_CACHED_ITEM + 1);
         let mut i = s;
         while i < limit {
@@ -4303,6 +4348,7 @@ mod tests {
             "Water, (Glycerin, Aqua (Water), Parabens, Aqua (Water)",
             "Aqua (Water). Glycerin. Tocopherol, Retinol",
             "Free from parabens, Glycerin. Retinol",
+            "Water [Aqua, Glycerin, Aqua (Water), Parabens, Aqua (Water). Retinol",
             "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
         ] {
             let uncached = parse_inci_list(text);
