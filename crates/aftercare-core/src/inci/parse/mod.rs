@@ -1780,7 +1780,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The characters that cleaning keeps of the item `[s, e)`, in order: `emit(start, len,
-    /// spaced)` for each, where `spaced` says that a single space goes before it. The `cuts`
+    /// spaced)` for each run of them, where `spaced` says that a single space goes before it. The `cuts`
     /// (percentages) are left out, and so are markers; whitespace runs become one space.
     fn name_chars(
         &self,
@@ -1814,7 +1814,21 @@ impl<'a> Parser<'a> {
                 if c == b'*' {
                     continue;
                 }
-                1
+                // The ASCII characters kept after it, up to the next cut, as one run: emitting
+                // them one by one would say the same.
+                let stop = match cuts.get(cut) {
+                    Some(&(cut_start, _)) if cut_start > from => cut_start.min(e),
+                    _ => e,
+                };
+                while i < stop
+                    && b[i] < 0x80
+                    && b[i] != b'*'
+                    && !b[i].is_ascii_whitespace()
+                    && !b[i].is_ascii_control()
+                {
+                    i += 1;
+                }
+                i - from
             } else {
                 let Some(ch) = self.char_at(i) else {
                     i += 1;
@@ -3689,6 +3703,14 @@ mod tests {
                 (Section::Main, 2, "Zinc Oxide".to_owned(), Some(9.6)),
                 (Section::Main, 3, "Retinol".to_owned(), Some(0.5)),
                 (Section::Main, 4, "Bakuchiol".to_owned(), None),
+            ]
+        );
+        // A bracketed percentage glued to the name, and a marker after it.
+        assert_eq!(
+            sections("Niacinamide(2%), Zinc Oxide(20%)*"),
+            [
+                (Section::Main, 1, "Niacinamide".to_owned(), Some(2.0)),
+                (Section::Main, 2, "Zinc Oxide".to_owned(), Some(20.0)),
             ]
         );
         // p011: a percentage in the middle of an ordinary list.
