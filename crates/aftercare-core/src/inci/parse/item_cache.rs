@@ -6,7 +6,8 @@
 //! byte the scanner must stop at but hyphens inside words and bracket groups that close in
 //! it: no marker, percentage, full stop, colon, non-ASCII character or separating dash; see
 //! `Parser::plain_item_end`), what reading those bytes taught the scanner: the classes of its
-//! bytes, its word survey, and the name it gives when it is taken as printed. Those facts
+//! bytes, its word survey, and the ingredient it gives where the list's state is the usual one
+//! (`Parser::usual_ingredient`). Those facts
 //! depend on the item's bytes alone (the parser only looks for plain items after a byte that
 //! is not a space, so not even a doubled space reaches outside the item), so a remembered
 //! item is never read again.
@@ -17,12 +18,12 @@
 
 use hashbrown::HashTable;
 
-use super::{ItemScan, Survey};
+use super::{ItemScan, Survey, UsualIngredient};
 use crate::inci::memo_key::{fx_hash, same_bytes};
 
-/// The longest item, in bytes, that the cache keeps: 99% of the items of the labelled sample
-/// are no longer (an entry is then 80 bytes: hash, length, bytes, 8 bytes of facts).
-pub(super) const MAX_CACHED_ITEM: usize = 61;
+/// The longest item, in bytes, that the cache keeps: 98% of the items of the labelled sample
+/// are no longer (an entry is then 80 bytes: hash, length, bytes, 16 bytes of facts).
+pub(super) const MAX_CACHED_ITEM: usize = 55;
 
 /// How many items the cache holds before it starts again empty (80 bytes each: 5 MiB at most).
 const CAPACITY: usize = 1 << 16;
@@ -58,11 +59,14 @@ pub(super) struct ItemFacts {
     words: u8,
     function_words: u8,
     lowercase_words: u8,
-    /// [`FIRST_CAPITALISED`], [`FIRST_IS_HEADER_WORD`], [`STARTER`], [`BRACKETS`].
+    /// [`FIRST_CAPITALISED`], [`FIRST_IS_HEADER_WORD`], [`STARTER`], [`BRACKETS`], [`USUAL`],
+    /// [`PERCENT`].
     flags: u8,
-    /// Where the name taken as printed starts and ends, from the item's first byte (see
-    /// `Parser::as_printed`).
-    as_printed: Option<(u8, u8)>,
+    /// With [`USUAL`]: the [`UsualIngredient`]'s span and name, from the item's first byte.
+    span: (u8, u8),
+    name: (u8, u8),
+    /// With [`PERCENT`]: the bits of its percentage.
+    percent: u32,
 }
 
 /// [`ItemFacts::flags`]: `Survey::first_capitalised`.
@@ -73,6 +77,10 @@ const FIRST_IS_HEADER_WORD: u8 = 2;
 const STARTER: u8 = 4;
 /// [`ItemFacts::flags`]: the item holds a bracket group.
 const BRACKETS: u8 = 8;
+/// [`ItemFacts::flags`]: the item gives a [`UsualIngredient`].
+const USUAL: u8 = 16;
+/// [`ItemFacts::flags`]: that ingredient has a percentage.
+const PERCENT: u8 = 32;
 
 impl ItemFacts {
     /// The facts of the item `item` starting at `start`, read into `scan`, if they can be
@@ -82,16 +90,17 @@ impl ItemFacts {
         scan: &ItemScan,
         item: &[u8],
         start: usize,
-        as_printed: Option<(usize, usize)>,
+        usual: Option<UsualIngredient>,
     ) -> Option<ItemFacts> {
         let survey = &scan.survey;
         if survey.disclaimer.is_some() {
             return None;
         }
         let offset = |at: usize| u8::try_from(at.checked_sub(start)?).ok();
-        let as_printed = match as_printed {
-            Some((s, e)) => Some((offset(s)?, offset(e)?)),
-            None => None,
+        let offsets = |(s, e): (usize, usize)| Some((offset(s)?, offset(e)?));
+        let (span, name, percent) = match usual {
+            Some(usual) => (offsets(usual.span)?, offsets(usual.name)?, usual.percent),
+            None => ((0, 0), (0, 0), None),
         };
         let flag = |set: bool, flag: u8| if set { flag } else { 0 };
         Some(ItemFacts {
@@ -105,8 +114,12 @@ impl ItemFacts {
                 | flag(
                     item.iter().any(|c| matches!(c, b'(' | b'[' | b'{')),
                     BRACKETS,
-                ),
-            as_printed,
+                )
+                | flag(usual.is_some(), USUAL)
+                | flag(percent.is_some(), PERCENT),
+            span,
+            name,
+            percent: percent.map_or(0, f32::to_bits),
         })
     }
 
@@ -132,10 +145,17 @@ impl ItemFacts {
         self.flags & BRACKETS != 0
     }
 
-    /// The name taken as printed, as a range of the text, for the item starting at `start`.
-    pub(super) fn as_printed(&self, start: usize) -> Option<(usize, usize)> {
-        self.as_printed
-            .map(|(s, e)| (start + usize::from(s), start + usize::from(e)))
+    /// The [`UsualIngredient`] of the item starting at `start`, if it gives one.
+    pub(super) fn usual(&self, start: usize) -> Option<UsualIngredient> {
+        if self.flags & USUAL == 0 {
+            return None;
+        }
+        let at = |(s, e): (u8, u8)| (start + usize::from(s), start + usize::from(e));
+        Some(UsualIngredient {
+            span: at(self.span),
+            name: at(self.name),
+            percent: (self.flags & PERCENT != 0).then(|| f32::from_bits(self.percent)),
+        })
     }
 }
 
@@ -208,8 +228,10 @@ mod tests {
             words,
             function_words: 0,
             lowercase_words: 0,
-            flags: FIRST_CAPITALISED,
-            as_printed: Some((1, 9)),
+            flags: FIRST_CAPITALISED | USUAL,
+            span: (1, 9),
+            name: (1, 9),
+            percent: 0,
         }
     }
 
@@ -226,7 +248,14 @@ mod tests {
         // Inserting again keeps one entry.
         cache.insert(hash, item, facts(1));
         assert_eq!(cache.len(), 1);
-        assert_eq!(facts(1).as_printed(100), Some((101, 109)));
+        assert_eq!(
+            facts(1).usual(100),
+            Some(UsualIngredient {
+                span: (101, 109),
+                name: (101, 109),
+                percent: None
+            })
+        );
     }
 
     #[test]
@@ -265,9 +294,14 @@ mod tests {
                 ..Survey::NEW
             },
         };
-        let kept = ItemFacts::of(&scan, b" Aqua (Water)", 10, Some((11, 20))).expect("kept");
+        let usual = UsualIngredient {
+            span: (11, 23),
+            name: (11, 20),
+            percent: Some(2.5),
+        };
+        let kept = ItemFacts::of(&scan, b" Aqua (Water) 2.5%", 10, Some(usual)).expect("kept");
+        assert_eq!(kept.usual(10), Some(usual));
         assert!(kept.has_brackets());
-        assert_eq!(kept.as_printed(10), Some((11, 20)));
         let back = kept.scan();
         assert_eq!(back.or_class, 3);
         assert_eq!(
@@ -286,5 +320,6 @@ mod tests {
         assert_eq!(ItemFacts::of(&with_disclaimer, b" Aqua", 10, None), None);
         let plain = ItemFacts::of(&scan, b" Aqua", 10, None).expect("kept");
         assert!(!plain.has_brackets());
+        assert_eq!(plain.usual(10), None);
     }
 }

@@ -624,6 +624,16 @@ fn letter_digit_space_run(chunk: u64) -> usize {
     ((!wanted & HIGH).trailing_zeros() / 8) as usize
 }
 
+/// What an item becomes where the list's state is the usual one (see
+/// [`Parser::usual_ingredient`]): the ingredient `name`, a range of the input, printed over
+/// `span` with `percent`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct UsualIngredient {
+    span: (usize, usize),
+    name: (usize, usize),
+    percent: Option<f32>,
+}
+
 /// A plain item (see [`Parser::plain_item_end`]) found where an item starts, not yet in the
 /// cache: where it ends, what ends it, and the hash it is to be kept under.
 #[derive(Clone, Copy)]
@@ -737,7 +747,7 @@ impl<'a> Parser<'a> {
             {
                 match self.remembered_item(pos, table.is_none(), cache) {
                     Ok((end, after, facts)) => {
-                        if !self.take_as_printed(before, after, facts.as_printed(pos)) {
+                        if !self.take_usual(before, after, facts.usual(pos)) {
                             self.unusual_item(pos, end, before, after, &facts.scan());
                         }
                         if after == Boundary::End {
@@ -902,11 +912,11 @@ impl<'a> Parser<'a> {
             (Some(plain), Some(cache))
                 if (plain.start, plain.end, plain.after) == (s, e, after) =>
             {
-                let as_printed = self.as_printed(s, e, scan);
-                if let Some(facts) = ItemFacts::of(scan, &self.b[s..e], s, as_printed) {
+                let usual = self.usual_ingredient(s, e, scan);
+                if let Some(facts) = ItemFacts::of(scan, &self.b[s..e], s, usual) {
                     cache.insert(plain.hash, &self.b[s..e], facts);
                 }
-                if !self.take_as_printed(before, after, as_printed) {
+                if !self.take_usual(before, after, usual) {
                     self.unusual_item(s, e, before, after, scan);
                 }
             }
@@ -1157,14 +1167,19 @@ impl<'a> Parser<'a> {
 
     /// Handle one raw item `[s, e)` found between two boundaries.
     fn item(&mut self, s: usize, e: usize, before: Boundary, after: Boundary, scan: &ItemScan) {
-        if !self.take_as_printed(before, after, self.as_printed(s, e, scan)) {
+        let as_printed = self.as_printed(s, e, scan).map(|(s, e)| UsualIngredient {
+            span: (s, e),
+            name: (s, e),
+            percent: None,
+        });
+        if !self.take_usual(before, after, as_printed) {
             self.unusual_item(s, e, before, after, scan);
         }
     }
 
     /// The name of the item `[s, e)` (its trimmed range) when it is the usual item, a clean
     /// name taken as it is printed wherever the list's state allows it (see
-    /// [`Parser::take_as_printed`]): none of the tests of [`Parser::core`] can apply to it (it is
+    /// [`Parser::take_usual`]): none of the tests of [`Parser::core`] can apply to it (it is
     /// not a header, prose or a footnote, has no disclaimer, retailer code or purpose) and it
     /// needs no cleaning. This depends on the item's bytes alone, so [`ItemCache`] keeps it.
     #[inline]
@@ -1185,29 +1200,73 @@ impl<'a> Parser<'a> {
         .then_some((s, e))
     }
 
-    /// The first step of [`Parser::item`], once the item's name as printed (if any) is known:
-    /// takes that name when the list's state allows it and says whether it did. The usual
-    /// item, in the middle of a list, is taken: not before a colon (a label), not after a
-    /// percentage or in a Drug Facts active section (where a purpose may follow), not inside
-    /// prose or a disclaimer.
+    /// What [`Parser::core`] makes of the item `[s, e)` where the list's state is the usual one
+    /// (see [`Parser::take_usual`]), when its bytes alone decide it: the name as printed (see
+    /// [`Parser::as_printed`]), or else the cleaned name when it is one stretch of the input
+    /// (`Avobenzone 3.00%`, `Lavandula Angustifolia Oil*`) and the item cannot be a header,
+    /// prose, a footnote or a retailer code. Kept by [`ItemCache`]; for an item read once,
+    /// [`Parser::core`] decides the same with no need for this.
+    fn usual_ingredient(&self, s: usize, e: usize, scan: &ItemScan) -> Option<UsualIngredient> {
+        if let Some((s, e)) = self.as_printed(s, e, scan) {
+            return Some(UsualIngredient {
+                span: (s, e),
+                name: (s, e),
+                percent: None,
+            });
+        }
+        let b = self.b;
+        let (s, e) = self.trim(s, e);
+        if s >= e
+            || scan.survey.disclaimer.is_some()
+            || is_spaced_free_claim(&b[s..e], scan.survey.words)
+        {
+            return None;
+        }
+        let outline = scan.survey.outline();
+        if outline.first_is_header_word
+            || outline.prose
+            || matches!(b[s], b'+' | b'(' | b'[' | 0xC2)
+            || b[e - 1] == b']'
+            || self.starts_with_marker(s)
+        {
+            return None;
+        }
+        let (Cow::Borrowed(name), percent) = self.clean(s, e, scan.plain_bytes()) else {
+            return None;
+        };
+        let start = (name.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        (!name.is_empty()).then_some(UsualIngredient {
+            span: (s, e),
+            name: (start, start + name.len()),
+            percent,
+        })
+    }
+
+    /// The first step of [`Parser::item`], once the item's [`UsualIngredient`] (if any) is
+    /// known: takes it when the list's state is the usual one, and says whether it did. The
+    /// usual state is that of an item in the middle of a list: not before a colon (a label),
+    /// not after a percentage or in a Drug Facts active section (where a purpose may follow),
+    /// not inside prose or a disclaimer.
     #[inline]
-    fn take_as_printed(
+    fn take_usual(
         &mut self,
         before: Boundary,
         after: Boundary,
-        as_printed: Option<(usize, usize)>,
+        usual: Option<UsualIngredient>,
     ) -> bool {
         if before.ends_sentence() {
             self.mode = Mode::Normal;
         }
-        if let Some((s, e)) = as_printed
+        if let Some(usual) = usual
             && after != Boundary::Colon
             && self.mode == Mode::Normal
             && before != Boundary::Percent
             && self.section != Section::Active
         {
-            let text = self.text.get(s..e).unwrap_or_default();
-            self.push_ingredient(Cow::Borrowed(text), s, e, None);
+            let (s, e) = usual.span;
+            let (a, z) = usual.name;
+            let name = self.text.get(a..z).unwrap_or_default();
+            self.push_ingredient(Cow::Borrowed(name), s, e, usual.percent);
             return true;
         }
         false
@@ -1369,6 +1428,11 @@ impl<'a> Parser<'a> {
                 {
                     i += 1;
                 }
+                // A decimal point ("3.00%"), a percentage before the comma or the end ("21%,"),
+                // a marker after a name ("Oil*"): none of them ends the item.
+                b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 1,
+                b'%' if b.get(i + 1).is_none_or(|&c| c == b',') => i += 1,
+                b'*' if i > s && !b[i - 1].is_ascii_whitespace() => i += 1,
                 b'(' | b'[' | b'{' if groups && !may_contain_group_at(b, i) => {
                     i = group_end(b, i, limit - i)? + 1;
                 }
@@ -4372,6 +4436,38 @@ mod tests {
             "Free from parabens, Glycerin. Retinol",
             "Water [Aqua, Glycerin, Aqua (Water), Parabens, Aqua (Water). Retinol",
             "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
+        ] {
+            let uncached = parse_inci_list(text);
+            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+        }
+    }
+
+    #[test]
+    fn cleaned_items_are_remembered_with_their_ingredient() {
+        let mut cache = ItemCache::new();
+        let first = "Avobenzone 3.00%, Glycerin 21%, Lavandula Angustifolia Oil*, Rosa Damascena \
+                     Flower Oil**, Water 70%";
+        assert_eq!(
+            parse_inci_list_cached(first, &mut cache),
+            parse_inci_list(first)
+        );
+        assert_eq!(cache.len(), 5);
+        let cached = parse_inci_list_cached(first, &mut cache);
+        assert_eq!(cached.ingredients[0].text, "Avobenzone");
+        assert_eq!(cached.ingredients[0].percent, Some(3.0));
+        assert_eq!(cached.ingredients[2].text, "Lavandula Angustifolia Oil");
+        // The same items where the list's state decides otherwise: a Drug Facts active
+        // section, after a percentage glued to the next name, inside a claim of absence,
+        // after a footnote.
+        for text in [
+            "Active ingredients: Avobenzone 3.00%, Sunscreen, Inactive ingredients: Glycerin 21%, \
+             Water 70%",
+            "Zinc Oxide 20%, Glycerin 21%, Avobenzone 3.00%",
+            "Niacinamide 4%Glycerin 21%, Water 70%",
+            "Free from parabens, Glycerin 21%, Lavandula Angustifolia Oil*",
+            "Water, Lavandula Angustifolia Oil*, * Organic, Glycerin 21%, Rosa Damascena Flower Oil**",
+            "Glycerin 21%. Avobenzone 3.00%: Water 70%",
         ] {
             let uncached = parse_inci_list(text);
             assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
