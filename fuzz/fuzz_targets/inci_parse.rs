@@ -1,9 +1,13 @@
 //! Fuzz `parse_inci_list`: it must never panic, never hang, and always return spans that are
 //! in-bounds, on character boundaries, in order and non-overlapping, with one position per
-//! ingredient in each section.
+//! ingredient in each section. And `parse_inci_list_cached` must give the same result: the
+//! input is also read as several lists (split at NUL bytes) parsed with one item cache, as a
+//! catalog run does, so items remembered from one list are read back in another.
 #![no_main]
 
-use aftercare_core::inci::{ParsedList, Section, parse_inci_list};
+use aftercare_core::inci::{
+    ItemCache, ParsedList, Section, parse_inci_list, parse_inci_list_cached,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,6 +15,13 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let list = parse_inci_list(&text);
     check(&text, &list);
+    let mut cache = ItemCache::new();
+    for part in text.split('\0').chain([&*text, &*text]) {
+        assert_eq!(
+            parse_inci_list_cached(part, &mut cache),
+            parse_inci_list(part)
+        );
+    }
 });
 
 fn check(text: &str, list: &ParsedList) {

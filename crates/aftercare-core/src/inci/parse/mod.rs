@@ -21,6 +21,11 @@
 //! the allocations are the two output vectors, a `String` only for a name that cleaning had to
 //! rebuild (inner markers, doubled or Unicode spaces), and a pairing table only when some
 //! bracket is left unclosed.
+//!
+//! Runs over many lists (a catalog, a shelf) parse with an [`ItemCache`]
+//! ([`parse_inci_list_cached`]): an item seen before in the same run is found by the comma that
+//! ends it and one hash look-up, and what reading it taught the scanner is reused instead of
+//! read again (`item_cache`). The result is the same either way; every test here checks that.
 
 use std::{borrow::Cow, ops::Range};
 
