@@ -649,6 +649,32 @@ struct PlainItem {
     hash: u64,
 }
 
+/// The position of the first comma in `bytes`: eight bytes at a time (the usual item is a few
+/// words long, so a call to a vectorised search would cost more than it saves).
+fn first_comma(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in words.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (u64::from(b',') * ONES);
+        // The lowest byte flagged is the first zero byte of `x` (a borrow can only flag bytes
+        // above a zero byte).
+        let zero = x.wrapping_sub(ONES) & !x & HIGH;
+        if zero != 0 {
+            return Some(at + (zero.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&c| c == b',')
+        .map(|k| at + k)
+}
+
 /// What the scanner learns about an item while reading it, so that ordinary items need no
 /// second pass.
 #[derive(Clone, Copy)]
@@ -1351,7 +1377,7 @@ impl<'a> Parser<'a> {
         }
         let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
         let mut missed = None;
-        if let Some(len) = memchr::memchr(b',', window)
+        if let Some(len) = first_comma(window)
             && len > 0
             && (b.get(s + len + 1) == Some(&b' ') || self.comma_separates(s + len))
         {
@@ -4151,6 +4177,27 @@ mod tests {
             .collect();
         assert_eq!(raw, ["*Aloe Barbadensis Leaf Juice", "Zinc Oxide 20%"]);
         assert_well_formed(text, &list);
+    }
+
+    #[test]
+    fn the_first_comma_is_found() {
+        for len in 0..24 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if at < len {
+                    bytes[at] = b',';
+                }
+                // Bytes next to the comma that a borrow could confuse with it.
+                if at + 1 < len {
+                    bytes[at + 1] = b'-';
+                }
+                if at + 2 < len {
+                    bytes[at + 2] = b',';
+                }
+                let expected = bytes.iter().position(|&c| c == b',');
+                assert_eq!(first_comma(&bytes), expected, "{len} {at}");
+            }
+        }
     }
 
     #[test]
