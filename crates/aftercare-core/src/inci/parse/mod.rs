@@ -1066,6 +1066,10 @@ impl<'a> Parser<'a> {
         if j >= end {
             return false;
         }
+        if b[j].is_ascii_digit() {
+            // A number ("Red No. 22"): no header, footnote or disclaimer starts with a digit.
+            return false;
+        }
         if self.starts_with_marker(j) {
             return true;
         }
@@ -1462,6 +1466,16 @@ impl<'a> Parser<'a> {
                 // A decimal point ("3.00%"), a percentage before the comma or the end ("21%,"),
                 // a marker after a name ("Oil*"): none of them ends the item.
                 b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 1,
+                // An abbreviation's full stop before the comma ("Alcohol Denat.,") or before a
+                // number ("Red No. 22"): it ends nothing (see `Parser::stop_separates`).
+                b'.' if b.get(i + 1) == Some(&b',')
+                    || (b.get(i + 1) == Some(&b' ')
+                        && self.follows_abbreviation(i)
+                        && b.get(skip_ascii_space(b, i + 1, limit))
+                            .is_some_and(u8::is_ascii_digit)) =>
+                {
+                    i += 1;
+                }
                 b'%' if b.get(i + 1).is_none_or(|&c| c == b',') => i += 1,
                 b'*' if i > s && !b[i - 1].is_ascii_whitespace() => i += 1,
                 b'(' | b'[' | b'{' if groups && !may_contain_group_at(b, i) => {
@@ -4499,12 +4513,12 @@ mod tests {
     fn cleaned_items_are_remembered_with_their_ingredient() {
         let mut cache = ItemCache::new();
         let first = "Avobenzone 3.00%, Glycerin 21%, Lavandula Angustifolia Oil*, Rosa Damascena \
-                     Flower Oil**, Water 70%";
+                     Flower Oil**, Alcohol Denat., D&C Red No. 27, Water 70%";
         assert_eq!(
             parse_inci_list_cached(first, &mut cache),
             parse_inci_list(first)
         );
-        assert_eq!(cache.len(), 5);
+        assert_eq!(cache.len(), 7);
         let cached = parse_inci_list_cached(first, &mut cache);
         assert_eq!(cached.ingredients[0].text, "Avobenzone");
         assert_eq!(cached.ingredients[0].percent, Some(3.0));
@@ -4520,6 +4534,8 @@ mod tests {
             "Free from parabens, Glycerin 21%, Lavandula Angustifolia Oil*",
             "Water, Lavandula Angustifolia Oil*, * Organic, Glycerin 21%, Rosa Damascena Flower Oil**",
             "Glycerin 21%. Avobenzone 3.00%: Water 70%",
+            "Red No. 22 Aluminum Lake, Alcohol Denat., Red No. 22 Aluminum Lake. Alcohol Denat.",
+            "Alcohol Denat., Red No. 22 Aluminum Lake, Red No. Please note: Alcohol Denat. 22",
         ] {
             let uncached = parse_inci_list(text);
             assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
