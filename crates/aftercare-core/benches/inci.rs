@@ -14,8 +14,9 @@
 //! pass, alternately) that prints lists per second on one core and the ratio; `docs/performance.md`
 //! records the figures.
 //!
-//! For profiling and quick comparisons, `INCI_BENCH_PROFILE=check|parse|cold|scan` runs only
-//! that kind of pass (`INCI_BENCH_PASSES` times, 5 by default) and prints its rate:
+//! For profiling and quick comparisons, `INCI_BENCH_PROFILE=check|parse|parse-cached|cold|scan`
+//! runs only that kind of pass (`INCI_BENCH_PASSES` times, 5 by default) and prints its rate
+//! (`parse-cached` parses with the warm memo's item cache, as the checker does):
 //!
 //! ```sh
 //! INCI_BENCH_PROFILE=check INCI_BENCH_PASSES=60 target/release/deps/inci-<hash> --bench
@@ -232,6 +233,9 @@ fn throughput(c: &mut Criterion) {
             }
         });
     });
+    group.bench_function("parse only, warm memo (item cache)", |b| {
+        b.iter(|| parse_cached(&setup, &mut memo));
+    });
     group.bench_function("check with a cold memo", |b| {
         b.iter(|| black_box(check_all(&setup, &mut MatchMemo::new())));
     });
@@ -271,7 +275,7 @@ fn throughput(c: &mut Criterion) {
     );
 }
 
-/// For profilers (`INCI_BENCH_PROFILE=check|parse|cold|scan`, e.g. under
+/// For profilers (`INCI_BENCH_PROFILE=check|parse|parse-cached|cold|scan`, e.g. under
 /// `valgrind --tool=callgrind` or `perf record`): runs one kind of pass over the corpus five
 /// times (`INCI_BENCH_PASSES` to change that) and nothing else, so that the profile holds only
 /// that work (after the setup).
@@ -284,6 +288,7 @@ fn profile_pass(setup: &Setup, memo: &mut MatchMemo, pass: &str) {
                     black_box(parse_inci_list(list));
                 }
             }
+            "parse-cached" => parse_cached(setup, memo),
             "cold" => {
                 black_box(check_all(setup, &mut MatchMemo::new()));
             }
@@ -294,6 +299,13 @@ fn profile_pass(setup: &Setup, memo: &mut MatchMemo, pass: &str) {
                 black_box(check_all(setup, memo));
             }
         }
+    }
+}
+
+/// Parses every list as the checker does, with the item cache of `memo`.
+fn parse_cached(setup: &Setup, memo: &mut MatchMemo) {
+    for list in &setup.lists {
+        black_box(memo.parse(list));
     }
 }
 

@@ -25,8 +25,9 @@ use crate::inci::memo_key::{fx_hash, same_bytes};
 /// are no longer (an entry is then 80 bytes: hash, length, bytes, 16 bytes of facts).
 pub(super) const MAX_CACHED_ITEM: usize = 55;
 
-/// How many items the cache holds before it starts again empty (80 bytes each: 5 MiB at most).
-const CAPACITY: usize = 1 << 16;
+/// How many items the cache holds before it starts again empty: 7/8 of 65,536, so that the
+/// table (which grows when 7/8 full) never needs more than 65,536 slots of 81 bytes (5.3 MB).
+const CAPACITY: usize = 57_344;
 
 /// The plain items already read, by their bytes. Each thread of a run keeps its own (the
 /// checker's [`crate::inci::MatchMemo`] holds one).
@@ -256,6 +257,12 @@ mod tests {
                 percent: None
             })
         );
+    }
+
+    #[test]
+    fn an_entry_is_eighty_bytes() {
+        // The figure `MAX_CACHED_ITEM` and the docs give (5.3 MB for a full cache).
+        assert_eq!(std::mem::size_of::<CachedItem>(), 80);
     }
 
     #[test]
