@@ -1,20 +1,21 @@
 //! The parser's memory of the plain items it has already read, for runs over many lists (a
 //! catalog, a clinic's shelf): "Glycerin" or "Sodium Hyaluronate" comes back in most of them.
 //!
-//! What belongs here: [`ItemCache`], which keeps, for the bytes of a *plain item* (one that
-//! ends at a separating comma, a separating full stop or the end of the text, and holds no
-//! byte the scanner must stop at but hyphens inside words and bracket groups that close in
-//! it: no marker, percentage, full stop, colon, non-ASCII character or separating dash; see
-//! `Parser::plain_item_end`), what reading those bytes taught the scanner: the classes of its
-//! bytes, its word survey, and the ingredient it gives where the list's state is the usual one
-//! (`Parser::usual_ingredient`). Those facts
-//! depend on the item's bytes alone (the parser only looks for plain items after a byte that
-//! is not a space, so not even a doubled space reaches outside the item), so a remembered
-//! item is never read again.
+//! What belongs here: [`ItemCache`], which keeps, for the bytes of a *plain item*, what
+//! reading those bytes taught the scanner: the classes of its bytes, its word survey, and the
+//! ingredient it gives where the list's state is the usual one (`Parser::usual_ingredient`).
+//! A plain item (`Parser::plain_item_end`) ends at a separating comma, a separating full stop
+//! or the end of the text, and holds only bytes whose meaning does not depend on what follows
+//! the item: letters, digits, spaces, hyphens inside words, bracket groups that close in it and
+//! list nothing, a decimal point, a percentage before the comma, a marker after a name, an
+//! abbreviation's full stop before a comma or a number. The parser only looks for plain items
+//! after a byte that is not a space, so not even a doubled space reaches outside the item.
+//! Those facts therefore depend on the item's bytes alone, and a remembered item is not read
+//! again.
 //!
 //! What does not: any decision. The parser decides with remembered facts exactly as it does
-//! with freshly read ones (`Parser::take_as_printed`, `Parser::unusual_item`), and its tests parse every list both ways and
-//! compare the results.
+//! with freshly read ones (`Parser::take_usual`, `Parser::unusual_item`), and its tests parse
+//! every list both ways and compare the results.
 
 use hashbrown::HashTable;
 
