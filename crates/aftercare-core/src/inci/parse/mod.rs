@@ -2793,7 +2793,7 @@ const NEGATION_OPENINGS: &[(Words, Words)] = &[
     ),
 ];
 
-/// Whether prose opens by saying what the product is without ([`NEGATION_OPENINGS`]). Only
+/// Whether prose opens by saying what the product is without (`NEGATION_OPENINGS`). Only
 /// the opening counts: "Apply without rubbing" is a direction, not a claim.
 pub fn opens_with_negation(prose: &[u8]) -> bool {
     let mut words = prose
