@@ -1553,10 +1553,11 @@ fn fact_json(fact: &CategoryFact) -> FactJson {
 
 /// Where the knowledge of an ingredient with no rule comes from.
 fn known_source(known: &crate::inci::matching::Known) -> &'static str {
-    match known.facts.first() {
-        Some(fact) => fact.source,
-        None if known.cosing_ref.is_some() => COSING_ATTRIBUTION,
-        None => "The curated ingredient knowledge base (data/ingredients/).",
+    match (known.facts.first(), known.listing) {
+        (Some(fact), _) => fact.source,
+        (None, Some(listing)) => listing.source,
+        (None, None) if known.cosing_ref.is_some() => COSING_ATTRIBUTION,
+        (None, None) => "The curated ingredient knowledge base (data/ingredients/).",
     }
 }
 
@@ -1604,6 +1605,18 @@ mod tests {
             .find(|i| check.input(i) == input)
             .map(|i| i.ruling.status)
             .unwrap_or_else(|| panic!("no {input}"))
+    }
+
+    #[test]
+    fn a_name_in_no_category_cites_the_source_that_lists_it() {
+        let source = |name: &str| {
+            let matched = crate::inci::matching::match_item(KnowledgeBase::embedded(), name);
+            known_source(matched.parts[0].known.as_ref().expect("known"))
+        };
+        // Iron oxides: listed by the curated data (21 CFR 73.2250), in no category, not in
+        // CosIng under that name.
+        assert!(source("Iron Oxides").contains("73.2250"), "{}", source("Iron Oxides"));
+        assert_eq!(source("Glycerin"), COSING_ATTRIBUTION);
     }
 
     #[test]

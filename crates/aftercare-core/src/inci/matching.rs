@@ -41,7 +41,7 @@ use crate::{
     category::Category,
     inci::{
         kb::{
-            CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, Scope,
+            CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, NameListing, Scope,
             normalize_inci_name,
         },
         memo_key::{fx_hash, same_bytes},
@@ -272,6 +272,9 @@ pub struct Known {
     pub exclusions: Vec<Exclusion>,
     /// The CosIng reference number(s), when CosIng lists the name.
     pub cosing_ref: Option<&'static str>,
+    /// Why the curated data lists a name that is in no category (its source), if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listing: Option<NameListing>,
 }
 
 impl Known {
@@ -288,6 +291,7 @@ impl Known {
             comedogenic: entry.comedogenic,
             exclusions: entry.exclusions,
             cosing_ref: entry.cosing.map(|c| c.ref_numbers),
+            listing: entry.listing,
         }
     }
 
@@ -518,6 +522,7 @@ fn match_name(kb: &KnowledgeBase, name: &str, depth: u8) -> Option<Found> {
                 comedogenic: None,
                 exclusions: Vec::new(),
                 cosing_ref: None,
+                listing: None,
             };
             return Some((known, MatchedBy::Rule, rule));
         }
