@@ -1615,7 +1615,11 @@ mod tests {
         };
         // Iron oxides: listed by the curated data (21 CFR 73.2250), in no category, not in
         // CosIng under that name.
-        assert!(source("Iron Oxides").contains("73.2250"), "{}", source("Iron Oxides"));
+        assert!(
+            source("Iron Oxides").contains("73.2250"),
+            "{}",
+            source("Iron Oxides")
+        );
         assert_eq!(source("Glycerin"), COSING_ATTRIBUTION);
     }
 

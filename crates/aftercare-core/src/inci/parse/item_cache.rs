@@ -9,9 +9,10 @@
 //! the item: letters, digits, spaces, hyphens inside words, bracket groups that close in it and
 //! list nothing, a decimal point, a percentage before the comma, a marker after a name, an
 //! abbreviation's full stop before a comma or a number. The parser only looks for plain items
-//! after a byte that is not a space, so not even a doubled space reaches outside the item.
-//! Those facts therefore depend on the item's bytes alone, and a remembered item is not read
-//! again.
+//! at the start of the text or after a byte that is neither a space nor a letter or digit, so
+//! that the scanner's look-behinds (a doubled space, the letters of an abbreviation) stay
+//! inside the item. Those facts therefore depend on the item's bytes alone, and a remembered
+//! item is not read again.
 //!
 //! What does not: any decision. The parser decides with remembered facts exactly as it does
 //! with freshly read ones (`Parser::take_usual`, `Parser::unusual_item`), and its tests parse

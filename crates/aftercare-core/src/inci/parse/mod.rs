@@ -1376,7 +1376,11 @@ impl<'a> Parser<'a> {
         cache: &ItemCache,
     ) -> Result<(usize, Boundary, ItemFacts), Option<PlainItem>> {
         let b = self.b;
-        if s > 0 && b[s - 1] == b' ' {
+        // The scanner looks back before a byte in two places: a doubled space, and the letters
+        // of an abbreviation before its full stop. Where the byte before the item is a space or
+        // a letter or digit (after a "may contain" marker glued to the next word: "[May
+        // containNo. 5, …]"), those could reach outside the item, so it is read as usual.
+        if s > 0 && (b[s - 1].is_ascii_whitespace() || b[s - 1].is_ascii_alphanumeric()) {
             return Err(None);
         }
         let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
@@ -1421,9 +1425,9 @@ impl<'a> Parser<'a> {
     /// and (while `groups` says that brackets are still paired where they are met, as
     /// [`Parser::scan`] does until one does not close nearby) bracket groups that close in the
     /// item and do not open a "may contain" list (`Aqua (Water)`). The caller looks for plain
-    /// items only where an item starts after a byte that is not a space, so that what the
-    /// scanner learns of the item (a doubled space included) depends on its bytes alone. See
-    /// [`ItemCache`].
+    /// items only where an item starts the text or follows a byte that is neither a space nor
+    /// a letter or digit, so that what the scanner learns of the item (a doubled space, an
+    /// abbreviation) depends on its bytes alone. See [`ItemCache`].
     ///
     /// Returns the end and what ends the item there: a comma, a full stop that separates (not
     /// an abbreviation's: `Denat.` keeps it) or the end of the text.
@@ -4502,6 +4506,23 @@ mod tests {
             "Free from parabens, Glycerin. Retinol",
             "Water [Aqua, Glycerin, Aqua (Water), Parabens, Aqua (Water). Retinol",
             "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
+        ] {
+            let uncached = parse_inci_list(text);
+            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_remembered_item_is_not_used_where_a_look_behind_reaches_the_item_before() {
+        // "No. 5" is remembered as one item (an abbreviation's full stop before a number); after
+        // a "may contain" marker glued to it, the letters before "No" make the full stop a
+        // separator, so it must be read again (review finding).
+        let mut cache = ItemCache::new();
+        for text in [
+            "No. 5, Mica",
+            "[May containNo. 5, Mica]",
+            "Water, No. 5, Mica",
         ] {
             let uncached = parse_inci_list(text);
             assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
