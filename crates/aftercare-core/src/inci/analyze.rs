@@ -36,7 +36,9 @@ use crate::{
     category::{Category, CategoryGroup},
     inci::{
         kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase},
-        matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
+        matching::{
+            MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split, recognise,
+        },
         parse::{
             DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, is_free_claim,
             is_header_phrase, opens_with_negation,
@@ -604,7 +606,7 @@ impl<'p> Checker<'p> {
                             .any(|part| self.is_restricted(&part.summary, false)))
             });
         }
-        let mentioned = self.restricted_names_in_left_out_text(&parsed, &claim_spans, memo);
+        let mentioned = self.restricted_names_in_left_out_text(&parsed, &claim_spans);
         let mentioned_spans: Vec<Range<usize>> =
             mentioned.iter().map(|item| item.span.clone()).collect();
         parsed.add_mentioned(mentioned);
@@ -726,7 +728,6 @@ impl<'p> Checker<'p> {
         &self,
         parsed: &ParsedList<'t>,
         claims: &[Range<usize>],
-        memo: &mut MatchMemo,
     ) -> Vec<ParsedIngredient<'t>> {
         let mut found = Vec::new();
         for dropped in &parsed.dropped {
@@ -747,10 +748,11 @@ impl<'p> Checker<'p> {
                 for n in (1..=MOST_WORDS_NAMED.min(words.len() - i)).rev() {
                     let range = words[i].start..words[i + n - 1].end;
                     let name = &text[range.clone()];
-                    let matched = memo.get(self.kb, name);
-                    let restricted = matched.parts.len() == 1
-                        && matched.parts[0].known.is_some()
-                        && self.is_restricted(&matched.parts[0].summary, paused_only);
+                    // Recognised as one ingredient (no "did you mean" search for the words of a
+                    // sentence: an unknown name is no finding here).
+                    let restricted = recognise(self.kb, name).is_some_and(|known| {
+                        self.is_restricted(&PartSummary::of(Some(&known)), paused_only)
+                    });
                     if restricted {
                         found.push(ParsedIngredient {
                             text: Cow::Borrowed(name),

@@ -403,20 +403,7 @@ pub fn match_item(kb: &KnowledgeBase, text: &str) -> ItemMatch {
             parts: vec![unknown_part(kb, normalized, None)],
         };
     }
-    let whole = if split_blend(&normalized).is_some() {
-        // A blend: only the exact name may stand for the whole, each part is matched alone.
-        kb.lookup(&normalized).map(|entry| {
-            let by = if entry.matched == entry.name {
-                MatchedBy::Exact
-            } else {
-                MatchedBy::Synonym
-            };
-            (Known::from_entry(entry), by, None)
-        })
-    } else {
-        match_name(kb, &normalized, 0)
-    };
-    if let Some(found) = whole {
+    if let Some(found) = match_whole(kb, &normalized) {
         return ItemMatch {
             parts: vec![MatchedPart::new(
                 normalized.into_boxed_str(),
@@ -455,6 +442,34 @@ pub fn match_item(kb: &KnowledgeBase, text: &str) -> ItemMatch {
     }
     ItemMatch {
         parts: vec![unknown_part(kb, normalized, None)],
+    }
+}
+
+/// What the knowledge base knows of `text` as one ingredient, if anything: the first step of
+/// [`match_item`], without splitting a blend or suggesting names for an unknown one. For names
+/// looked for in text left out of a list, where a name that is not known is no finding.
+pub fn recognise(kb: &KnowledgeBase, text: &str) -> Option<Known> {
+    let normalized = normalize_inci_name(text);
+    if normalized.is_empty() {
+        return None;
+    }
+    match_whole(kb, &normalized).map(|(known, _, _)| known)
+}
+
+/// The match of a whole normalised name. A blend (`A & B`) stands for one ingredient only by
+/// its exact name; each of its parts is matched alone afterwards.
+fn match_whole(kb: &KnowledgeBase, normalized: &str) -> Option<Found> {
+    if split_blend(normalized).is_some() {
+        kb.lookup(normalized).map(|entry| {
+            let by = if entry.matched == entry.name {
+                MatchedBy::Exact
+            } else {
+                MatchedBy::Synonym
+            };
+            (Known::from_entry(entry), by, None)
+        })
+    } else {
+        match_name(kb, normalized, 0)
     }
 }
 
