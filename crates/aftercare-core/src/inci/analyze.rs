@@ -968,7 +968,10 @@ impl<'p> Checker<'p> {
                     .unwrap_or(usize::MAX)
             });
             for (rule, ruling) in check.product_rules.iter().zip(&products) {
-                if ruling.status == Status::Wait {
+                // A product rule may share its id with a category it also holds back
+                // ("physical_exfoliant" for a scrub with recognised particles): listed once.
+                if ruling.status == Status::Wait && !on_hold.contains(&rule.restriction.id.as_str())
+                {
                     on_hold.push(&rule.restriction.id);
                 }
             }
@@ -1975,6 +1978,37 @@ mod tests {
             );
             assert_eq!(check(from).verdict, Verdict::Ok, "{product_type:?}");
         }
+    }
+
+    #[test]
+    fn a_scrub_with_particles_lists_what_holds_it_once() {
+        let checker = checker(&[]);
+        let scrub = Product {
+            product_type: Some(ProductType::Scrub),
+            name: None,
+        };
+        let check = checker
+            .check(
+                "Water, Juglans Regia (Walnut) Shell Powder",
+                &scrub,
+                &CheckTime::WHOLE_RECOVERY,
+            )
+            .unwrap();
+        let first = &check.timeline[0];
+        assert_eq!(first.verdict, Verdict::Wait);
+        for id in &first.on_hold {
+            assert_eq!(
+                first.on_hold.iter().filter(|other| *other == id).count(),
+                1,
+                "{:?}",
+                first.on_hold
+            );
+        }
+        assert!(
+            first.on_hold.contains(&"physical_exfoliant"),
+            "{:?}",
+            first.on_hold
+        );
     }
 
     #[test]
