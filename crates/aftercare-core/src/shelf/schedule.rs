@@ -26,7 +26,7 @@ use crate::{
     category::{Category, CategoryGroup},
     instant::{format_local, format_rfc3339},
     profile::Profile,
-    protocol::{Protocol, RestrictionKind},
+    protocol::{Protocol, Restriction, RestrictionKind},
     triage::{Level, Symptom},
 };
 
@@ -197,9 +197,7 @@ pub fn schedule_products(
             .filter_map(|c| until_of(*c))
             .max()
             .unwrap_or(Hours::ZERO);
-        // Makeup has its own rule (the plan's "Makeup: fine from …"); every other product
-        // comes back with the regular ones.
-        let routine_floor = if item.product.product_type == ShelfProductType::Makeup {
+        let routine_floor = if own_makeup_rule(&restrictions, item).is_some() {
             Hours::ZERO
         } else {
             regular_from
@@ -299,7 +297,14 @@ pub fn schedule_products(
             next_unchecked += 1;
             (unchecked[next_unchecked - 1].0, Lane::Unchecked)
         };
-        let reason = stream_reason(protocol, &products[index], lane, regular_from, &until_of);
+        let reason = stream_reason(
+            protocol,
+            &restrictions,
+            &products[index],
+            lane,
+            regular_from,
+            &until_of,
+        );
         stream.push(Draft {
             index,
             lane,
@@ -441,9 +446,34 @@ fn aftercare_reason(protocol: &Protocol, item: &CheckedProduct) -> Option<(Strin
     Some((text, source))
 }
 
+/// The protocol's rule for the product's type (makeup, an exfoliant), among the restrictions
+/// that apply to the profile, if it has one.
+fn rule_for_type<'p>(
+    restrictions: &[&'p Restriction],
+    item: &CheckedProduct,
+) -> Option<&'p Restriction> {
+    let type_id = item.product.product_type.checker_type().id();
+    restrictions
+        .iter()
+        .copied()
+        .find(|r| r.product_types.iter().any(|t| t == type_id))
+}
+
+/// Makeup comes back by its own rule (the plan's "Makeup: fine from …") when the protocol has
+/// one; every other product, and makeup under a protocol without such a rule, comes back with
+/// the regular products. One decision for the date and for its explanation.
+fn own_makeup_rule<'p>(
+    restrictions: &[&'p Restriction],
+    item: &CheckedProduct,
+) -> Option<&'p Restriction> {
+    rule_for_type(restrictions, item)
+        .filter(|_| item.product.product_type == ShelfProductType::Makeup)
+}
+
 /// Why a product of the one-at-a-time stream comes back when it does.
 fn stream_reason(
     protocol: &Protocol,
+    restrictions: &[&Restriction],
     item: &CheckedProduct,
     lane: Lane,
     regular_from: Hours,
@@ -505,15 +535,8 @@ fn stream_reason(
             )
         }
         Lane::Regular | Lane::Aftercare => {
-            // The protocol's rule for this kind of product, if any (makeup; an exfoliant).
-            let type_id = item.product.product_type.checker_type().id();
-            let product_rule = protocol
-                .restrictions
-                .iter()
-                .find(|r| r.product_types.iter().any(|t| t == type_id));
-            // Makeup has its own rule; the rest come back with the regular products.
-            let makeup_rule =
-                product_rule.filter(|_| item.product.product_type == ShelfProductType::Makeup);
+            let product_rule = rule_for_type(restrictions, item);
+            let makeup_rule = own_makeup_rule(restrictions, item);
             let own = facts
                 .usable_from
                 .max(facts.better_from.unwrap_or(Hours::ZERO));

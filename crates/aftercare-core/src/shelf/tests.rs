@@ -568,6 +568,27 @@ fn makeup_follows_its_rule_and_every_explanation_states_the_time_shown() {
     let cream = entry(&schedule, "Scented Cream");
     says(cream, "which wait until 168 h after treatment (day 8)");
 
+    // A protocol with no rule for the makeup type (here its "makeup" restriction is made to
+    // cover sunscreens instead): makeup comes back with the regular products, and its
+    // explanation says so (review finding: it was placed at 0 h, explained as 96 h).
+    let no_makeup_rule = crate::protocol::load_default_edited("protocol.toml", |t| {
+        t.replacen(
+            "product_types = [\"makeup\"]",
+            "product_types = [\"sunscreen\"]",
+            1,
+        )
+    })
+    .expect("an edited protocol");
+    let checker = Checker::new(KnowledgeBase::embedded(), &no_makeup_rule, &profile);
+    let products = check_shelf(&parse_shelf_json(json).unwrap(), &checker).unwrap();
+    let schedule = schedule_products(&no_makeup_rule, &profile, &products, &[], &treated_at());
+    let foundation = entry(&schedule, "Foundation");
+    assert_eq!(foundation.from_hours, Hours(96), "{}", foundation.reason);
+    says(
+        foundation,
+        "From your regular routine: from 96 h after treatment (day 5)",
+    );
+
     // A clinic that pauses retinoids for two weeks: the explanation follows the protocol.
     let longer = crate::protocol::load_default_edited("protocol.toml", |t| {
         let at = t
