@@ -662,23 +662,25 @@ impl<'p> Checker<'p> {
             }
             ingredients
         };
-        let product_rules: Vec<ProductRuleCheck<'a>> = product
-            .product_type
-            .map(|t| {
-                self.product_restrictions
+        // The rules for the product's type, and a scrub's rules for a product whose name says
+        // it is one ("Enzyme Exfoliating Polish"), whatever its type.
+        let rule_types = [
+            product.product_type.map(ProductType::id),
+            (product.is_scrub() == Some(true)).then_some(ProductType::Scrub.id()),
+        ];
+        let product_rules: Vec<ProductRuleCheck<'a>> = self
+            .product_restrictions
+            .iter()
+            .filter(|r| {
+                r.product_types
                     .iter()
-                    .filter(|r| r.product_types.iter().any(|p| p == t.id()))
-                    .map(|r| ProductRuleCheck {
-                        restriction: r,
-                        ruling: rule_restriction(
-                            r,
-                            hours,
-                            Decision::ProductRule { restriction: r },
-                        ),
-                    })
-                    .collect()
+                    .any(|p| rule_types.contains(&Some(p.as_str())))
             })
-            .unwrap_or_default();
+            .map(|r| ProductRuleCheck {
+                restriction: r,
+                ruling: rule_restriction(r, hours, Decision::ProductRule { restriction: r }),
+            })
+            .collect();
         let categories = ingredients
             .iter()
             .fold(CategorySet::EMPTY, |set, i| set.union(i.categories));
@@ -1880,6 +1882,17 @@ mod tests {
             name: Some("Gentle Exfoliating Cleanser"),
         };
         assert_eq!(verdict(named), Verdict::Wait);
+        // A scrub by its name waits like one even when its particles are not recognised
+        // (review finding: only a declared type brought the scrub rule).
+        let polish = Product {
+            product_type: None,
+            name: Some("Enzyme Exfoliating Polish"),
+        };
+        let check = checker
+            .check("Water, Glycerin, Papain", &polish, &time)
+            .unwrap();
+        assert_eq!(check.verdict, Verdict::Wait);
+        assert_eq!(check.usable_from_hours, Some(Hours(168)));
     }
 
     #[test]
