@@ -89,11 +89,6 @@ impl Hasher for FxHasher {
     }
 
     #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
     fn finish(&self) -> u64 {
         self.hash
     }

@@ -295,7 +295,7 @@ pub struct Restriction {
     pub after: Option<String>,
     /// Source.
     pub source: SourceRef,
-    /// Product types it applies to (kind `product`).
+    /// Product types it also holds back as a whole (any kind; see `spec::RestrictionSpec`).
     pub product_types: Vec<String>,
     /// Who it applies to.
     pub applies_to: ProfileFilter,

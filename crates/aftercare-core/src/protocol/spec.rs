@@ -178,7 +178,8 @@ pub struct RestrictionSpec {
     pub after: Option<Spanned<String>>,
     /// Source id.
     pub source: Spanned<String>,
-    /// Product types the restriction applies to, for kind `product` (`--type makeup`).
+    /// Product types the restriction also holds back as a whole (`--type makeup`; on any kind:
+    /// the scrub rule sits on the `physical_exfoliant` ingredient restriction).
     #[serde(default)]
     pub product_types: Vec<String>,
     /// Only for these Fitzpatrick types (default: all).

@@ -55,7 +55,8 @@ struct CachedItem {
 }
 
 /// What reading a plain item taught the scanner: its [`ItemScan`] (without the word
-/// positions, which only matter while the item is being read) and its name as printed.
+/// positions, which only matter while the item is being read) and the ingredient it gives in
+/// the usual state of a list (span, cleaned name, percentage).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct ItemFacts {
     or_class: u8,

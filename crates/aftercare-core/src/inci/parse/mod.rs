@@ -597,36 +597,60 @@ fn read_ordinary(b: &[u8], pos: usize, scan: &mut ItemScan, word_start: &mut usi
     pos
 }
 
-/// How many of the eight bytes of `chunk` (little-endian: the first byte is the lowest) are
-/// ASCII letters before the first one that is not. Every letter has the same [`BYTE_CLASS`].
-fn ascii_letter_run(chunk: u64) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
+// Eight bytes at a time (SWAR on a `u64`, little-endian: the first byte is the lowest). Each
+// mask below has the high bit of every byte that passes its test, and no other bit.
+
+/// The high bit of each byte.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The value 1 in each byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The bytes of `chunk` that are ASCII letters.
+#[inline]
+fn ascii_letters(chunk: u64) -> u64 {
     // Each byte as 7 bits, folded to lower case (0x20 set): at most 0x7F, so adding up to
     // 0x1F below never carries into the next byte.
     let folded = (chunk & !HIGH) | (0x20 * ONES);
     let at_least_a = folded + u64::from(0x80 - b'a') * ONES;
     let above_z = folded + u64::from(0x80 - b'z' - 1) * ONES;
-    let letters = at_least_a & !above_z & !chunk & HIGH;
-    ((!letters & HIGH).trailing_zeros() / 8) as usize
+    at_least_a & !above_z & !chunk & HIGH
 }
 
-/// How many of the eight bytes of `chunk` (little-endian) are ASCII letters, digits or spaces
-/// before the first one that is not: the bytes a plain item is mostly made of (see
-/// [`Parser::plain_item_end`]), none of which the scanner stops at.
-fn letter_digit_space_run(chunk: u64) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
+/// The bytes of `chunk` that are ASCII digits.
+#[inline]
+fn ascii_digits(chunk: u64) -> u64 {
     let low = chunk & !HIGH;
-    let folded = low | (0x20 * ONES);
-    let letters =
-        (folded + u64::from(0x80 - b'a') * ONES) & !(folded + u64::from(0x80 - b'z' - 1) * ONES);
-    let digits = (low + u64::from(0x80 - b'0') * ONES) & !(low + u64::from(0x80 - b'9' - 1) * ONES);
-    // A byte equal to the space: zero once XORed with it (exact, byte by byte: no borrows).
-    let x = chunk ^ (u64::from(b' ') * ONES);
-    let spaces = !(((x & !HIGH) + !HIGH) | x);
-    let wanted = (letters | digits | spaces) & !chunk & HIGH;
-    ((!wanted & HIGH).trailing_zeros() / 8) as usize
+    (low + u64::from(0x80 - b'0') * ONES)
+        & !(low + u64::from(0x80 - b'9' - 1) * ONES)
+        & !chunk
+        & HIGH
+}
+
+/// The bytes of `chunk` equal to `byte`: zero once XORed with it (exact, byte by byte: no
+/// borrows).
+#[inline]
+fn bytes_equal(chunk: u64, byte: u8) -> u64 {
+    let x = chunk ^ (u64::from(byte) * ONES);
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+/// How many bytes of a mask's chunk pass its test before the first one that does not.
+#[inline]
+fn leading_run(mask: u64) -> usize {
+    ((!mask & HIGH).trailing_zeros() / 8) as usize
+}
+
+/// How many of the eight bytes of `chunk` are ASCII letters before the first one that is not.
+/// Every letter has the same [`BYTE_CLASS`].
+fn ascii_letter_run(chunk: u64) -> usize {
+    leading_run(ascii_letters(chunk))
+}
+
+/// How many of the eight bytes of `chunk` are ASCII letters, digits or spaces before the first
+/// one that is not: the bytes a plain item is mostly made of (see [`Parser::plain_item_end`]),
+/// none of which the scanner stops at.
+fn letter_digit_space_run(chunk: u64) -> usize {
+    leading_run(ascii_letters(chunk) | ascii_digits(chunk) | bytes_equal(chunk, b' '))
 }
 
 /// What an item becomes where the list's state is the usual one (see
@@ -652,19 +676,14 @@ struct PlainItem {
 /// The position of the first comma in `bytes`: eight bytes at a time (the usual item is a few
 /// words long, so a call to a vectorised search would cost more than it saves).
 fn first_comma(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for chunk in words.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ (u64::from(b',') * ONES);
-        // The lowest byte flagged is the first zero byte of `x` (a borrow can only flag bytes
-        // above a zero byte).
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return Some(at + (zero.trailing_zeros() / 8) as usize);
+        let commas = bytes_equal(u64::from_le_bytes(word), b',');
+        if commas != 0 {
+            return Some(at + (commas.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
@@ -1380,7 +1399,7 @@ impl<'a> Parser<'a> {
         // of an abbreviation before its full stop. Where the byte before the item is a space or
         // a letter or digit (after a "may contain" marker glued to the next word: "[May
         // containNo. 5, …]"), those could reach outside the item, so it is read as usual.
-        if s > 0 && (b[s - 1].is_ascii_whitespace() || b[s - 1].is_ascii_alphanumeric()) {
+        if s > 0 && matches!(b[s - 1], b' ' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') {
             return Err(None);
         }
         let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
@@ -2569,7 +2588,7 @@ impl Survey {
         prev2: None,
     };
 
-    /// What [`Parser::core`] needs of the survey (a copy of two flags, not of the survey).
+    /// What [`Parser::core`] needs of the survey (four flags, not the survey).
     fn outline(&self) -> Outline {
         Outline {
             first_is_header_word: self.first_is_header_word,
