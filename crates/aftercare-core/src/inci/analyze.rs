@@ -36,9 +36,7 @@ use crate::{
     category::{Category, CategoryGroup},
     inci::{
         kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase},
-        matching::{
-            MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split, recognise,
-        },
+        matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
         parse::{
             DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, is_free_claim,
             is_header_phrase, opens_with_negation,
@@ -606,7 +604,7 @@ impl<'p> Checker<'p> {
                             .any(|part| self.is_restricted(&part.summary, false)))
             });
         }
-        let mentioned = self.restricted_names_in_left_out_text(&parsed, &claim_spans);
+        let mentioned = self.restricted_names_in_left_out_text(&parsed, &claim_spans, memo);
         let mentioned_spans: Vec<Range<usize>> =
             mentioned.iter().map(|item| item.span.clone()).collect();
         parsed.add_mentioned(mentioned);
@@ -730,6 +728,7 @@ impl<'p> Checker<'p> {
         &self,
         parsed: &ParsedList<'t>,
         claims: &[Range<usize>],
+        memo: &mut MatchMemo,
     ) -> Vec<ParsedIngredient<'t>> {
         let mut found = Vec::new();
         for dropped in &parsed.dropped {
@@ -752,9 +751,9 @@ impl<'p> Checker<'p> {
                     let name = &text[range.clone()];
                     // Recognised as one ingredient (no "did you mean" search for the words of a
                     // sentence: an unknown name is no finding here).
-                    let restricted = recognise(self.kb, name).is_some_and(|known| {
-                        self.is_restricted(&PartSummary::of(Some(&known)), paused_only)
-                    });
+                    let restricted = memo
+                        .recognised(self.kb, name)
+                        .is_some_and(|summary| self.is_restricted(&summary, paused_only));
                     if restricted {
                         found.push(ParsedIngredient {
                             text: Cow::Borrowed(name),

@@ -790,7 +790,8 @@ fn split_top_level(name: &str, separator: u8) -> Vec<&str> {
 // ---------------------------------------------------------------------------------------
 
 /// The most names a memo keeps; when full it starts again (bounded memory on any catalog).
-const MEMO_CAPACITY: usize = 1 << 16;
+/// 7/8 of 65,536, so that the table (which grows when 7/8 full) stays at 65,536 slots.
+const MEMO_CAPACITY: usize = 57_344;
 
 /// Remembers how printed names were matched, so that a name seen before costs one hash
 /// look-up, and (through its [`ItemCache`]) what the parser learnt of each plain item it read.
@@ -808,6 +809,10 @@ pub struct MatchMemo {
     table: HashTable<(u64, Rc<MemoisedMatch>)>,
     /// The plain items the parser has read for this memo's lists.
     items: ItemCache,
+    /// Names looked for in text left out of a list ([`MatchMemo::recognised`]): what is known
+    /// of each as one ingredient, if anything. Apart from the matches of list items, which
+    /// carry "did you mean" suggestions.
+    names_in_text: HashTable<(u64, Box<[u8]>, Option<PartSummary>)>,
 }
 
 impl std::fmt::Debug for MatchMemo {
@@ -931,6 +936,27 @@ impl MatchMemo {
         self.table
             .insert_unique(hash, (hash, Rc::clone(&entry)), |(stored, _)| *stored);
         entry
+    }
+
+    /// What is known of `text` as one ingredient ([`recognise`]), as a summary, from the memo
+    /// or looked up (and remembered).
+    pub fn recognised(&mut self, kb: &KnowledgeBase, text: &str) -> Option<PartSummary> {
+        let hash = fx_hash(text.as_bytes());
+        if let Some((_, _, summary)) = self.names_in_text.find(hash, |(stored, key, _)| {
+            *stored == hash && same_bytes(key, text.as_bytes())
+        }) {
+            return *summary;
+        }
+        let summary = recognise(kb, text).map(|known| PartSummary::of(Some(&known)));
+        if self.names_in_text.len() >= MEMO_CAPACITY {
+            self.names_in_text.clear();
+        }
+        self.names_in_text.insert_unique(
+            hash,
+            (hash, text.as_bytes().into(), summary),
+            |(stored, _, _)| *stored,
+        );
+        summary
     }
 
     /// How many names the memo holds.
@@ -1164,6 +1190,25 @@ mod tests {
         assert!(Rc::ptr_eq(&c, &memo.get(kb(), long)));
         assert_eq!(**c, match_item(kb(), long));
         assert_eq!(memo.len(), 2);
+    }
+
+    #[test]
+    fn names_in_left_out_text_are_recognised_without_suggestions() {
+        let mut memo = MatchMemo::new();
+        for _ in 0..2 {
+            let retinol = memo
+                .recognised(kb(), "pure retinol")
+                .or(memo.recognised(kb(), "retinol"));
+            assert_eq!(
+                retinol,
+                Some(PartSummary::of(recognise(kb(), "retinol").as_ref()))
+            );
+            assert!(retinol.is_some_and(|s| s.always.contains(Category::Retinoid)));
+            // A word of a sentence is no ingredient, and costs no "did you mean" search.
+            assert_eq!(memo.recognised(kb(), "formulated with"), None);
+        }
+        // Those look-ups do not fill the memo of list items.
+        assert!(memo.is_empty());
     }
 
     proptest! {
