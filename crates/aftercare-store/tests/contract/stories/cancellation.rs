@@ -118,16 +118,28 @@ pub async fn a_check_in_dropped_at_any_await_leaves_the_store_usable_and_whole(e
     }
 
     // All or nothing: every stored check-in has its alert and both e-mails, and every
-    // acknowledged one is stored.
-    let stored = store
-        .list_check_ins(&world.clinic.id, &world.treatment.id)
-        .await
-        .expect("check-ins");
-    let alerts = store
-        .list_alerts_for_treatment(&world.clinic.id, &world.treatment.id)
-        .await
-        .expect("alerts");
-    let outbox = store.list_outbox(&world.clinic.id).await.expect("outbox");
+    // acknowledged one is stored. A write dropped while its COMMIT was on the wire still
+    // commits, later, on the server (all of it at once); the three lists below are read one
+    // after the other, so they are read again until that commit has landed (a lasting
+    // mismatch, a half-written record, still fails).
+    let mut settled = 0;
+    let (stored, alerts, outbox) = loop {
+        let stored = store
+            .list_check_ins(&world.clinic.id, &world.treatment.id)
+            .await
+            .expect("check-ins");
+        let alerts = store
+            .list_alerts_for_treatment(&world.clinic.id, &world.treatment.id)
+            .await
+            .expect("alerts");
+        let outbox = store.list_outbox(&world.clinic.id).await.expect("outbox");
+        let consistent = alerts.len() == stored.len() && outbox.len() == 2 * stored.len();
+        if consistent || settled == 20 {
+            break (stored, alerts, outbox);
+        }
+        settled += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     assert_eq!(alerts.len(), stored.len(), "one alert per stored red flag");
     assert_eq!(
         outbox.len(),
