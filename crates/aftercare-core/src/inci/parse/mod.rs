@@ -3404,11 +3404,15 @@ mod tests {
     /// cache (the second time, every plain item comes from it). The three must agree, so every
     /// test here also tests [`ItemCache`].
     fn parse(text: &str) -> ParsedList<'_> {
+        CACHE.with_borrow_mut(|cache| same_with_cache(text, cache))
+    }
+
+    /// Parses `text` without a cache, then twice with `cache` (the second time, every plain
+    /// item comes from it), checks that the three agree, and returns the result.
+    fn same_with_cache<'t>(text: &'t str, cache: &mut ItemCache) -> ParsedList<'t> {
         let uncached = parse_inci_list(text);
-        CACHE.with_borrow_mut(|cache| {
-            assert_eq!(parse_inci_list_cached(text, cache), uncached, "{text:?}");
-            assert_eq!(parse_inci_list_cached(text, cache), uncached, "{text:?}");
-        });
+        assert_eq!(parse_inci_list_cached(text, cache), uncached, "{text:?}");
+        assert_eq!(parse_inci_list_cached(text, cache), uncached, "{text:?}");
         uncached
     }
 
@@ -4526,9 +4530,7 @@ mod tests {
             "Water [Aqua, Glycerin, Aqua (Water), Parabens, Aqua (Water). Retinol",
             "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
         ] {
-            let uncached = parse_inci_list(text);
-            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
-            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+            same_with_cache(text, &mut cache);
         }
     }
 
@@ -4543,9 +4545,7 @@ mod tests {
             "[May containNo. 5, Mica]",
             "Water, No. 5, Mica",
         ] {
-            let uncached = parse_inci_list(text);
-            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
-            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+            same_with_cache(text, &mut cache);
         }
     }
 
@@ -4577,9 +4577,7 @@ mod tests {
             "Red No. 22 Aluminum Lake, Alcohol Denat., Red No. 22 Aluminum Lake. Alcohol Denat.",
             "Alcohol Denat., Red No. 22 Aluminum Lake, Red No. Please note: Alcohol Denat. 22",
         ] {
-            let uncached = parse_inci_list(text);
-            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
-            assert_eq!(parse_inci_list_cached(text, &mut cache), uncached, "{text}");
+            same_with_cache(text, &mut cache);
         }
     }
 
