@@ -3,7 +3,11 @@
 //! build a short tail in a register rather than calling `memcpy` or `memcmp` (a call and a
 //! stalled load on every look-up, and the keys are short).
 //!
-//! What belongs here: that hash, that comparison and their tests. Nothing else.
+//! The parser's item cache keys items with [`item_hash`], the same FxHash over whole words with
+//! a zero-padded tail instead of an overlapping one, so that the scan that looks for the comma
+//! ending an item eight bytes at a time can hash the item on the way ([`WordHash`]).
+//!
+//! What belongs here: those hashes, that comparison and their tests. Nothing else.
 
 use std::hash::Hasher;
 
@@ -13,6 +17,39 @@ pub(crate) fn fx_hash(bytes: &[u8]) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write(bytes);
     hasher.finish()
+}
+
+/// The hash of an item as the parser's item cache keys it: FxHash over its whole 8-byte words
+/// (little-endian), then its last bytes (fewer than eight, none when the length is a multiple
+/// of eight) padded with zeros and marked with the length.
+#[inline]
+pub(crate) fn item_hash(bytes: &[u8]) -> u64 {
+    let mut hash = WordHash::default();
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        hash.word(word(chunk));
+    }
+    hash.finish(tail_word(words.remainder()), bytes.len())
+}
+
+/// [`item_hash`] built a word at a time, by a scan that reads the bytes anyway.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct WordHash(FxHasher);
+
+impl WordHash {
+    /// Adds the next eight bytes, as one little-endian word.
+    #[inline]
+    pub(crate) fn word(&mut self, word: u64) {
+        self.0.add(word);
+    }
+
+    /// The hash of the `len` bytes read, whose last `len % 8` bytes are `tail` (little-endian,
+    /// zero above them).
+    #[inline]
+    pub(crate) fn finish(mut self, tail: u64, len: usize) -> u64 {
+        self.0.add(tail ^ (len as u64) << 56);
+        self.0.hash
+    }
 }
 
 /// Whether two keys hold the same bytes (as `a == b`, without a call to `memcmp`): word by
@@ -46,7 +83,7 @@ fn word(chunk: &[u8]) -> u64 {
 
 /// The last bytes of a key (fewer than eight) as one little-endian word, built in a register.
 #[inline]
-fn tail_word(rest: &[u8]) -> u64 {
+pub(crate) fn tail_word(rest: &[u8]) -> u64 {
     rest.iter()
         .rev()
         .fold(0u64, |word, &byte| word << 8 | u64::from(byte))
@@ -134,6 +171,23 @@ mod tests {
             }
             reference.add(read(n.saturating_sub(8)) ^ (n as u64) << 56);
             prop_assert_eq!(a.finish(), reference.finish());
+        }
+
+        #[test]
+        fn item_hash_is_words_then_a_padded_tail(
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let n = bytes.len();
+            let mut reference = FxHasher::default();
+            let mut from = 0;
+            while from + 8 <= n {
+                reference.add(u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap()));
+                from += 8;
+            }
+            let mut tail = [0u8; 8];
+            tail[..n - from].copy_from_slice(&bytes[from..]);
+            reference.add(u64::from_le_bytes(tail) ^ (n as u64) << 56);
+            prop_assert_eq!(item_hash(&bytes), reference.finish());
         }
     }
 }

@@ -31,6 +31,8 @@ use std::{borrow::Cow, ops::Range};
 
 use serde::Serialize;
 
+use crate::inci::memo_key::{WordHash, tail_word};
+
 mod item_cache;
 
 pub use item_cache::ItemCache;
@@ -673,25 +675,32 @@ struct PlainItem {
     hash: u64,
 }
 
-/// The position of the first comma in `bytes`: eight bytes at a time (the usual item is a few
-/// words long, so a call to a vectorised search would cost more than it saves).
-fn first_comma(bytes: &[u8]) -> Option<usize> {
+/// The position of the first comma in `bytes`, with the [`ItemCache::hash`] of the bytes before
+/// it: eight bytes at a time, hashing each word on the way (the usual item is a few words long,
+/// so a call to a vectorised search would cost more than it saves, and the words are read
+/// once).
+fn first_comma_hashed(bytes: &[u8]) -> Option<(usize, u64)> {
+    let mut hash = WordHash::default();
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for chunk in words.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let commas = bytes_equal(u64::from_le_bytes(word), b',');
+        let word = u64::from_le_bytes(word);
+        let commas = bytes_equal(word, b',');
         if commas != 0 {
-            return Some(at + (commas.trailing_zeros() / 8) as usize);
+            let k = commas.trailing_zeros() / 8;
+            // The bytes before the comma (none when it comes first).
+            let tail = word & ((1u64 << (8 * k)) - 1);
+            let len = at + k as usize;
+            return Some((len, hash.finish(tail, len)));
         }
+        hash.word(word);
         at += 8;
     }
-    words
-        .remainder()
-        .iter()
-        .position(|&c| c == b',')
-        .map(|k| at + k)
+    let rest = words.remainder();
+    let k = rest.iter().position(|&c| c == b',')?;
+    Some((at + k, hash.finish(tail_word(&rest[..k]), at + k)))
 }
 
 /// What the scanner learns about an item while reading it, so that ordinary items need no
@@ -795,6 +804,10 @@ impl<'a> Parser<'a> {
                 && scan.or_class == 0
                 && word_start == NO_WORD
             {
+                if before == Boundary::Comma {
+                    pos = self.take_remembered_run(pos, table.is_none(), cache);
+                    item_start = pos;
+                }
                 match self.remembered_item(pos, table.is_none(), cache) {
                     Ok((end, after, facts)) => {
                         if !self.take_usual(before, after, facts.usual(pos)) {
@@ -1062,24 +1075,31 @@ impl<'a> Parser<'a> {
     /// A full stop separates when followed by a space (or a marker, or the end), unless it is
     /// part of a number, of dot leaders or of an abbreviation such as `Denat.`.
     fn stop_separates(&self, pos: usize) -> bool {
+        self.stop_is_spaced(pos)
+            && (!self.follows_abbreviation(pos) || self.item_ends_after_abbreviation(pos))
+    }
+
+    /// Whether the full stop at `pos` is followed by a space (or a marker, or the end), and is
+    /// not part of a number or of dot leaders: where it follows no abbreviation, whether it
+    /// separates.
+    fn stop_is_spaced(&self, pos: usize) -> bool {
         let b = self.b;
         let next = b.get(pos + 1).copied();
         if (pos > 0 && b[pos - 1] == b'.') || next == Some(b'.') {
             return false;
         }
-        let spaced = match next {
+        match next {
             None => true,
             Some(c) => {
                 c.is_ascii_whitespace() || c == b'*' || (c == 0xC2 && b.get(pos + 2) == Some(&0xA0))
             }
-        };
-        if !spaced {
-            return false;
         }
-        if !self.follows_abbreviation(pos) {
-            return true;
-        }
-        // After an abbreviation, only a header, a footnote or a disclaimer ends the item.
+    }
+
+    /// Whether the spaced full stop of an abbreviation at `pos` still ends the item: only a
+    /// header, a footnote or a disclaimer after it does.
+    fn item_ends_after_abbreviation(&self, pos: usize) -> bool {
+        let b = self.b;
         let end = b.len().min(pos + 1 + LOOKAHEAD_BYTES);
         let j = skip_ascii_space(b, pos + 1, end);
         if j >= end {
@@ -1382,6 +1402,43 @@ impl<'a> Parser<'a> {
         );
     }
 
+    /// The fast path of [`Parser::scan`] for the items that make up most lists: from `s`, just
+    /// after a separating comma, takes each remembered item that ends at a comma followed by a
+    /// space and gives its usual ingredient (see [`Parser::take_usual`]), for as long as the
+    /// list's state is the usual one; returns where the first item it does not take starts,
+    /// for the general path. It decides exactly as the general path does with the same facts
+    /// ([`Parser::remembered_item`], then [`Parser::take_usual`]): between two such items
+    /// nothing changes the state (a comma before, a comma after; the byte before each item is
+    /// that comma, so the look-behind guard holds), only the checks that cannot fail here are
+    /// skipped.
+    #[inline]
+    fn take_remembered_run(&mut self, mut s: usize, groups: bool, cache: &ItemCache) -> usize {
+        if self.mode != Mode::Normal || self.section == Section::Active {
+            return s;
+        }
+        let b = self.b;
+        loop {
+            let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
+            let Some((len, hash)) = first_comma_hashed(window) else {
+                return s;
+            };
+            if len == 0 || b.get(s + len + 1) != Some(&b' ') {
+                return s;
+            }
+            let Some(facts) = cache.get(hash, &b[s..s + len]) else {
+                return s;
+            };
+            let Some(usual) = facts.usual(s).filter(|_| groups || !facts.has_brackets()) else {
+                return s;
+            };
+            let (a, z) = usual.name;
+            let name = self.text.get(a..z).unwrap_or_default();
+            let (start, end) = usual.span;
+            self.push_ingredient(Cow::Borrowed(name), start, end, usual.percent);
+            s += len + 1;
+        }
+    }
+
     /// The plain item starting at `s` (see [`Parser::plain_item_end`]), its end, what ends it
     /// and its facts, if `cache` holds it; if not, the plain item to remember, if it is one.
     /// Most items end at the next comma and were read before: they are found without looking
@@ -1404,11 +1461,10 @@ impl<'a> Parser<'a> {
         }
         let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
         let mut missed = None;
-        if let Some(len) = first_comma(window)
+        if let Some((len, hash)) = first_comma_hashed(window)
             && len > 0
             && (b.get(s + len + 1) == Some(&b' ') || self.comma_separates(s + len))
         {
-            let hash = ItemCache::hash(&b[s..s + len]);
             match cache.get(hash, &b[s..s + len]) {
                 Some(facts) if groups || !facts.has_brackets() => {
                     return Ok((s + len, Boundary::Comma, facts));
@@ -1477,8 +1533,28 @@ impl<'a> Parser<'a> {
                 b',' if i > s && (b.get(i + 1) == Some(&b' ') || self.comma_separates(i)) => {
                     return Some((i, Boundary::Comma));
                 }
-                b'.' if i > s && !self.follows_abbreviation(i) && self.stop_separates(i) => {
-                    return Some((i, Boundary::Stop));
+                b'.' => {
+                    // One look back for an abbreviation serves both questions below (at the
+                    // item's first byte there is none: the byte before it is no letter).
+                    let abbreviation = i > s && self.follows_abbreviation(i);
+                    if i > s && !abbreviation && self.stop_is_spaced(i) {
+                        return Some((i, Boundary::Stop));
+                    }
+                    let next = b.get(i + 1).copied();
+                    // A decimal point ("3.00%"), or an abbreviation's full stop before the
+                    // comma ("Alcohol Denat.,") or before a number ("Red No. 22"): it ends
+                    // nothing (see `Parser::stop_separates`).
+                    if next.is_some_and(|c| c.is_ascii_digit())
+                        || next == Some(b',')
+                        || (next == Some(b' ')
+                            && abbreviation
+                            && b.get(skip_ascii_space(b, i + 1, limit))
+                                .is_some_and(u8::is_ascii_digit))
+                    {
+                        i += 1;
+                    } else {
+                        return None;
+                    }
                 }
                 b'-' if i > s
                     && b[i - 1].is_ascii_alphanumeric()
@@ -1486,19 +1562,8 @@ impl<'a> Parser<'a> {
                 {
                     i += 1;
                 }
-                // A decimal point ("3.00%"), a percentage before the comma or the end ("21%,"),
-                // a marker after a name ("Oil*"): none of them ends the item.
-                b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 1,
-                // An abbreviation's full stop before the comma ("Alcohol Denat.,") or before a
-                // number ("Red No. 22"): it ends nothing (see `Parser::stop_separates`).
-                b'.' if b.get(i + 1) == Some(&b',')
-                    || (b.get(i + 1) == Some(&b' ')
-                        && self.follows_abbreviation(i)
-                        && b.get(skip_ascii_space(b, i + 1, limit))
-                            .is_some_and(u8::is_ascii_digit)) =>
-                {
-                    i += 1;
-                }
+                // A percentage before the comma or the end ("21%,"), a marker after a name
+                // ("Oil*"): neither ends the item.
                 b'%' if b.get(i + 1).is_none_or(|&c| c == b',') => i += 1,
                 b'*' if i > s && !b[i - 1].is_ascii_whitespace() => i += 1,
                 b'(' | b'[' | b'{' if groups && !may_contain_group_at(b, i) => {
@@ -2183,6 +2248,10 @@ impl<'a> Parser<'a> {
         let mut s = s;
         while s < e && b[s] == b' ' {
             s += 1;
+        }
+        if s == e {
+            // Nothing but spaces (the empty item after a list's closing full stop).
+            return (s, e);
         }
         let visible = |c: u8| c < 0x80 && BYTE_CLASS[usize::from(c)] & SPACE == 0;
         if s < e && visible(b[s]) && visible(b[e - 1]) {
@@ -3111,11 +3180,37 @@ fn disclaimer3(w1: &[u8], w2: &[u8], w3: &[u8]) -> bool {
 /// Abbreviations whose full stop does not end an item (`Alcohol Denat.`, `Ext. Violet 2`,
 /// `St. Paul's Wort`, `Rosa canina var.`, `D&C Red No. 6`).
 fn is_abbreviation(word: &[u8]) -> bool {
-    const WORDS: [&[u8]; 16] = [
-        b"denat", b"ext", b"st", b"sp", b"spp", b"ssp", b"subsp", b"var", b"cv", b"no", b"nr",
-        b"fl", b"approx", b"incl", b"vol", b"aq",
+    const WORDS: [u64; 16] = [
+        packed(b"denat"),
+        packed(b"ext"),
+        packed(b"st"),
+        packed(b"sp"),
+        packed(b"spp"),
+        packed(b"ssp"),
+        packed(b"subsp"),
+        packed(b"var"),
+        packed(b"cv"),
+        packed(b"no"),
+        packed(b"nr"),
+        packed(b"fl"),
+        packed(b"approx"),
+        packed(b"incl"),
+        packed(b"vol"),
+        packed(b"aq"),
     ];
-    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+    /// A word of at most seven bytes, lower-cased, as one number: its bytes and its length.
+    const fn packed(word: &[u8]) -> u64 {
+        let mut x = (word.len() as u64) << 56;
+        let mut i = 0;
+        while i < word.len() {
+            x |= (word[i].to_ascii_lowercase() as u64) << (8 * i);
+            i += 1;
+        }
+        x
+    }
+    // One comparison of numbers per word instead of one of bytes: this runs at every full stop
+    // after a letter.
+    (1..=7).contains(&word.len()) && WORDS.contains(&packed(word))
 }
 
 /// Whether `item` contains `ppm` in any case (a byte loop: this runs on every item with a
@@ -4221,10 +4316,10 @@ mod tests {
     }
 
     #[test]
-    fn the_first_comma_is_found() {
+    fn the_first_comma_is_found_and_what_is_before_it_hashed() {
         for len in 0..24 {
             for at in 0..=len {
-                let mut bytes = vec![b'a'; len];
+                let mut bytes: Vec<u8> = (0..len).map(|k| b'a' + (k % 26) as u8).collect();
                 if at < len {
                     bytes[at] = b',';
                 }
@@ -4235,8 +4330,11 @@ mod tests {
                 if at + 2 < len {
                     bytes[at + 2] = b',';
                 }
-                let expected = bytes.iter().position(|&c| c == b',');
-                assert_eq!(first_comma(&bytes), expected, "{len} {at}");
+                let expected = bytes
+                    .iter()
+                    .position(|&c| c == b',')
+                    .map(|k| (k, ItemCache::hash(&bytes[..k])));
+                assert_eq!(first_comma_hashed(&bytes), expected, "{len} {at}");
             }
         }
     }
@@ -4529,6 +4627,33 @@ mod tests {
             "Free from parabens, Glycerin. Retinol",
             "Water [Aqua, Glycerin, Aqua (Water), Parabens, Aqua (Water). Retinol",
             "Water, Glycerin, Parabens, Sunscreen, Niacinamide, Retinol.",
+        ] {
+            same_with_cache(text, &mut cache);
+        }
+    }
+
+    #[test]
+    fn a_run_of_remembered_items_stops_where_the_list_state_or_the_separator_changes() {
+        // `Parser::take_remembered_run` takes remembered items one after the other while the
+        // state is the usual one; each of these lists leaves it at some point (a comma with no
+        // space after it, a locant, a percentage glued to the next name, a section header, a
+        // claim, a "may contain" block, an unpaired bracket, an item it has not seen) and must
+        // give what the general path gives.
+        let mut cache = ItemCache::new();
+        let warm = "Water, Glycerin, Aqua (Water), Niacinamide 4%, Retinol, Parabens, Sunscreen, \
+                    Tocopherol, Mica";
+        same_with_cache(warm, &mut cache);
+        for text in [
+            "Water, Glycerin,Retinol, Tocopherol, Mica",
+            "Water, Glycerin, 1,2-Hexanediol, Retinol, Mica",
+            "Water, Glycerin, Niacinamide 4%Retinol, Tocopherol, Mica",
+            "Water, Glycerin, Active ingredients: Niacinamide 4%, Sunscreen, Retinol, Mica",
+            "Water, Glycerin, Free from parabens, Retinol, Tocopherol, Water",
+            "Water, Glycerin, [+/- Mica, Water], Glycerin, Retinol",
+            "Water, Glycerin, (Retinol, Aqua (Water), Tocopherol, Aqua (Water), Mica",
+            "Water, Glycerin, Squalane, Retinol, Tocopherol",
+            "Water, Glycerin, Retinol, Tocopherol. Mica, Water",
+            "Water, Glycerin, Retinol, Tocopherol",
         ] {
             same_with_cache(text, &mut cache);
         }
