@@ -264,6 +264,44 @@ mod tests {
     }
 
     #[test]
+    fn colliding_items_are_told_apart_and_kept_through_growth() {
+        let mut cache = ItemCache::new();
+        // The same hash for different bytes: each is found in its own slot, along the probe.
+        for (k, item) in [&b" Aqua"[..], b" Water", b" Eau"].into_iter().enumerate() {
+            cache.insert(7, item, facts(k as u8));
+        }
+        for (k, item) in [&b" Aqua"[..], b" Water", b" Eau"].into_iter().enumerate() {
+            assert_eq!(cache.get(7, item), Some(facts(k as u8)));
+        }
+        assert_eq!(cache.get(7, b" Glycerin"), None);
+        // Small hashes (their top bits, the table's tags, all equal), and enough items to grow
+        // the table several times: every one is still found with its own facts.
+        let items: Vec<String> = (0..5_000).map(|i| format!(" Item {i}")).collect();
+        for (i, item) in items.iter().enumerate() {
+            let hash = if i % 2 == 0 {
+                i as u64
+            } else {
+                ItemCache::hash(item.as_bytes())
+            };
+            cache.insert(hash, item.as_bytes(), facts((i % 200) as u8));
+        }
+        assert_eq!(cache.len(), 5_003);
+        for (i, item) in items.iter().enumerate() {
+            let hash = if i % 2 == 0 {
+                i as u64
+            } else {
+                ItemCache::hash(item.as_bytes())
+            };
+            assert_eq!(
+                cache.get(hash, item.as_bytes()),
+                Some(facts((i % 200) as u8)),
+                "{item}"
+            );
+        }
+        assert_eq!(cache.get(7, b" Water"), Some(facts(1)));
+    }
+
+    #[test]
     fn an_entry_is_eighty_bytes() {
         // The figure `MAX_CACHED_ITEM` and the docs give (5.3 MB for a full cache).
         assert_eq!(std::mem::size_of::<CachedItem>(), 80);

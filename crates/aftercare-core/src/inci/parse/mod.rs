@@ -4633,6 +4633,35 @@ mod tests {
     }
 
     #[test]
+    fn abbreviations_are_whole_words_in_any_case() {
+        for word in [
+            "denat", "ext", "st", "sp", "spp", "ssp", "subsp", "var", "cv", "no", "nr", "fl",
+            "approx", "incl", "vol", "aq",
+        ] {
+            assert!(is_abbreviation(word.as_bytes()), "{word}");
+            assert!(
+                is_abbreviation(word.to_ascii_uppercase().as_bytes()),
+                "{word}"
+            );
+            let mut capitalised = word.as_bytes().to_vec();
+            capitalised[0] = capitalised[0].to_ascii_uppercase();
+            assert!(is_abbreviation(&capitalised), "{word}");
+            // Longer or shorter words, or the word with a byte that is not its letter.
+            assert!(!is_abbreviation(format!("{word}a").as_bytes()), "{word}");
+            assert!(
+                !is_abbreviation(&word.as_bytes()[1..]) || word == "ssp",
+                "{word}"
+            );
+            assert!(!is_abbreviation(format!("{word}\0").as_bytes()), "{word}");
+        }
+        for word in [
+            "", "n", "o", "denatu", "approxi", "approxim", "noo", "Dena", "exts",
+        ] {
+            assert!(!is_abbreviation(word.as_bytes()), "{word}");
+        }
+    }
+
+    #[test]
     fn a_run_of_remembered_items_stops_where_the_list_state_or_the_separator_changes() {
         // `Parser::take_remembered_run` takes remembered items one after the other while the
         // state is the usual one; each of these lists leaves it at some point (a comma with no
