@@ -732,11 +732,12 @@ impl<'p> Checker<'p> {
     ) -> Vec<ParsedIngredient<'t>> {
         let mut found = Vec::new();
         for dropped in &parsed.dropped {
+            // A heading ("Ingredients", "May contain (+/-)") is the usual case: told first.
             if matches!(dropped.reason, DropReason::Empty | DropReason::RetailerCode)
-                || opens_with_negation(dropped.text.as_bytes())
-                || is_free_claim(dropped.text.as_bytes())
                 || (dropped.reason == DropReason::Header
                     && is_header_phrase(dropped.text.as_bytes()))
+                || opens_with_negation(dropped.text.as_bytes())
+                || is_free_claim(dropped.text.as_bytes())
             {
                 continue;
             }
@@ -1188,18 +1189,22 @@ fn validate_text(text: &str) -> Result<(), CheckError> {
         return Err(CheckError::Empty);
     }
     // Control characters: C0 except white space, DEL, and C1 (U+0080-U+009F). The byte scan has
-    // no early exit so that it vectorises; real lists are a few hundred bytes.
+    // no early exit so that it vectorises, and tells on the way whether the text is ASCII;
+    // real lists are a few hundred bytes.
     let bytes = text.as_bytes();
-    let c0 = bytes.iter().fold(false, |found, &b| {
-        found | ((b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F)
+    let (c0, any_high) = bytes.iter().fold((false, 0u8), |(found, high), &b| {
+        (
+            found | ((b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F),
+            high | b,
+        )
     });
-    let binary =
-        c0 || (!text.is_ascii() && text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
+    let ascii = any_high < 0x80;
+    let binary = c0 || (!ascii && text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
     if binary {
         return Err(CheckError::Binary);
     }
     let has_letter = bytes.iter().any(u8::is_ascii_alphabetic)
-        || (!text.is_ascii() && text.chars().any(char::is_alphabetic));
+        || (!ascii && text.chars().any(char::is_alphabetic));
     if !has_letter {
         return Err(CheckError::NoIngredients);
     }

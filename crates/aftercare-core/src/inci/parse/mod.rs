@@ -804,6 +804,9 @@ impl<'a> Parser<'a> {
                 && scan.or_class == 0
                 && word_start == NO_WORD
             {
+                if pos == n {
+                    break;
+                }
                 if before == Boundary::Comma {
                     pos = self.take_remembered_run(pos, table.is_none(), cache);
                     item_start = pos;
@@ -947,15 +950,19 @@ impl<'a> Parser<'a> {
         if word_start != NO_WORD {
             survey_word(b, &mut scan.survey, word_start, n);
         }
-        self.finish_item(
-            item_start,
-            n,
-            before,
-            Boundary::End,
-            &scan,
-            uncached,
-            &mut cache,
-        );
+        // Nothing after the last separator (a list's closing full stop): an empty item at the
+        // end gives nothing (no separator follows it), so it is not handed on.
+        if item_start < n {
+            self.finish_item(
+                item_start,
+                n,
+                before,
+                Boundary::End,
+                &scan,
+                uncached,
+                &mut cache,
+            );
+        }
     }
 
     /// Hands the item `[s, e)` to [`Parser::item`], remembering it in `cache` first when it is
