@@ -331,9 +331,15 @@ fn timed(work: impl FnOnce()) -> (f64, f64) {
     (cpu, wall)
 }
 
-/// User + system CPU time of the calling thread, from `/proc/thread-self/stat` (fields 14 and
-/// 15, in clock ticks of 1/100 s, the fixed `USER_HZ` of Linux).
+/// CPU time of the calling thread: from `/proc/thread-self/schedstat` (its first field, the
+/// time on a CPU in nanoseconds), or else `/proc/thread-self/stat` (user + system, fields 14
+/// and 15, in clock ticks of 1/100 s, the fixed `USER_HZ` of Linux: too coarse for short runs).
 fn thread_cpu_seconds() -> Option<f64> {
+    if let Ok(schedstat) = std::fs::read_to_string("/proc/thread-self/schedstat")
+        && let Some(Ok(nanos)) = schedstat.split(' ').next().map(str::parse::<u64>)
+    {
+        return Some(nanos as f64 / 1e9);
+    }
     let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
     let rest = stat.get(stat.rfind(')')? + 2..)?;
     let fields: Vec<&str> = rest.split(' ').collect();

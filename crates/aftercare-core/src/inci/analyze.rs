@@ -704,8 +704,8 @@ impl<'p> Checker<'p> {
         };
         let summary = summarise(
             hours,
-            check.ingredients.iter().map(|i| i.ruling),
-            check.product_rules.iter().map(|r| r.ruling),
+            check.ingredients.iter().map(|i| &i.ruling),
+            check.product_rules.iter().map(|r| &r.ruling),
         );
         check.verdict = summary.verdict;
         check.usable_from_hours = summary.usable_from;
@@ -953,7 +953,7 @@ impl<'p> Checker<'p> {
                     )
                 })
                 .collect();
-            let summary = summarise(from, rulings.iter().copied(), products.iter().copied());
+            let summary = summarise(from, rulings.iter(), products.iter());
             let mut on_hold: Vec<&'a str> = Vec::new();
             for ruling in &rulings {
                 if ruling.status == Status::Wait
@@ -1056,10 +1056,10 @@ struct Summary {
     better_from: Option<Hours>,
 }
 
-fn summarise<'p>(
+fn summarise<'r, 'p: 'r>(
     hours: Hours,
-    ingredients: impl Iterator<Item = Ruling<'p>>,
-    products: impl Iterator<Item = Ruling<'p>>,
+    ingredients: impl Iterator<Item = &'r Ruling<'p>>,
+    products: impl Iterator<Item = &'r Ruling<'p>>,
 ) -> Summary {
     let (mut wait, mut unknown, mut caution) = (false, false, false);
     let mut usable_from: Option<Hours> = None;

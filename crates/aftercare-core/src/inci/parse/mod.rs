@@ -1516,6 +1516,8 @@ impl<'a> Parser<'a> {
     #[inline]
     fn plain_item_end(&self, s: usize, groups: bool) -> Option<(usize, Boundary)> {
         let b = self.b;
+        // What the look-backs below rely on (see the doc above and `Parser::remembered_item`).
+        debug_assert!(s == 0 || !b[s - 1].is_ascii_alphanumeric() && b[s - 1] != b' ');
         let limit = b.len().min(s + MAX_CACHED_ITEM + 1);
         let mut i = s;
         while i < limit {
