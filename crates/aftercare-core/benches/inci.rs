@@ -318,7 +318,7 @@ fn profile_passes() -> usize {
 }
 
 /// Runs `work` and returns (CPU seconds of this thread, wall seconds). Without
-/// `/proc/thread-self/stat` (not Linux), the CPU time is the wall time.
+/// `/proc/thread-self` (not Linux), the CPU time is the wall time.
 fn timed(work: impl FnOnce()) -> (f64, f64) {
     let cpu_before = thread_cpu_seconds();
     let start = Instant::now();
