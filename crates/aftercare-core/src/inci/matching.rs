@@ -44,7 +44,7 @@ use crate::{
             CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, NameListing, Scope,
             normalize_inci_name,
         },
-        memo_key::{fx_hash, same_bytes},
+        memo_key::{key_hash, same_bytes},
         parse::{ItemCache, ParsedList, parse_inci_list_cached},
         suggest::{Suggestion, suggest},
     },
@@ -896,7 +896,7 @@ impl MatchMemo {
     /// The match of an item's cleaned text, from the memo or computed (and remembered).
     #[inline]
     pub fn get(&mut self, kb: &KnowledgeBase, text: &str) -> Rc<MemoisedMatch> {
-        let hash = fx_hash(text.as_bytes());
+        let hash = key_hash(text.as_bytes());
         let found = self.table.find(hash, |(stored, entry)| {
             *stored == hash && same_bytes(entry.key.bytes(), text.as_bytes())
         });
@@ -941,7 +941,7 @@ impl MatchMemo {
     /// What is known of `text` as one ingredient ([`recognise`]), as a summary, from the memo
     /// or looked up (and remembered).
     pub fn recognised(&mut self, kb: &KnowledgeBase, text: &str) -> Option<PartSummary> {
-        let hash = fx_hash(text.as_bytes());
+        let hash = key_hash(text.as_bytes());
         if let Some((_, _, summary)) = self.names_in_text.find(hash, |(stored, key, _)| {
             *stored == hash && same_bytes(key, text.as_bytes())
         }) {

@@ -21,7 +21,7 @@
 use hashbrown::HashTable;
 
 use super::{ItemScan, Survey, UsualIngredient};
-use crate::inci::memo_key::{item_hash, same_bytes};
+use crate::inci::memo_key::{key_hash, same_bytes};
 
 /// The longest item, in bytes, that the cache keeps: 98% of the items of the labelled sample
 /// are no longer (an entry is then 80 bytes: hash, length, bytes, 16 bytes of facts).
@@ -169,11 +169,11 @@ impl ItemCache {
         ItemCache::default()
     }
 
-    /// The hash an item is kept under ([`item_hash`]; the scan that finds an item's comma
+    /// The hash an item is kept under ([`key_hash`]; the scan that finds an item's comma
     /// computes it on the way, see `first_comma_hashed`).
     #[inline]
     pub(super) fn hash(item: &[u8]) -> u64 {
-        item_hash(item)
+        key_hash(item)
     }
 
     /// The facts of the item `item` (of hash `hash`), if it was read before.
