@@ -703,6 +703,16 @@ fn first_comma_hashed(bytes: &[u8]) -> Option<(usize, u64)> {
     Some((at + k, hash.finish(tail_word(&rest[..k]), at + k)))
 }
 
+/// Whether what the scanner learns of an item starting at `s` depends on the item's bytes
+/// alone. It looks back before a byte in two places, a doubled space and the letters of an
+/// abbreviation before its full stop; where the byte before the item is a space or a letter or
+/// digit (after a "may contain" marker glued to the next word: "[May containNo. 5, …]"), those
+/// could reach outside the item, which must then be read as usual.
+#[inline]
+fn looks_behind_safely(b: &[u8], s: usize) -> bool {
+    s == 0 || !matches!(b[s - 1], b' ' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z')
+}
+
 /// What the scanner learns about an item while reading it, so that ordinary items need no
 /// second pass.
 #[derive(Clone, Copy)]
@@ -1265,6 +1275,18 @@ impl<'a> Parser<'a> {
     /// needs no cleaning. This depends on the item's bytes alone, so [`ItemCache`] keeps it.
     #[inline]
     fn as_printed(&self, s: usize, e: usize, scan: &ItemScan) -> Option<(usize, usize)> {
+        self.usual_candidate(s, e, scan).filter(|&(s, e)| {
+            self.b[s].is_ascii_alphanumeric() && self.is_plain(s, e, scan.plain_bytes())
+        })
+    }
+
+    /// The trimmed range of the item `[s, e)` if none of the tests of [`Parser::core`] that
+    /// read more than its first byte can apply to it: it is not empty, has no disclaimer, is
+    /// no claim ("Paraben Free"), header or prose, and does not end a bracketed code. What
+    /// [`Parser::as_printed`] and [`Parser::usual_ingredient`] both ask first (inlined: it runs
+    /// for every item read in full).
+    #[inline(always)]
+    fn usual_candidate(&self, s: usize, e: usize, scan: &ItemScan) -> Option<(usize, usize)> {
         let (s, e) = self.trim(s, e);
         if s >= e
             || scan.survey.disclaimer.is_some()
@@ -1273,12 +1295,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let outline = scan.survey.outline();
-        (!outline.first_is_header_word
-            && !outline.prose
-            && self.b[s].is_ascii_alphanumeric()
-            && self.b[e - 1] != b']'
-            && self.is_plain(s, e, scan.plain_bytes()))
-        .then_some((s, e))
+        (!outline.first_is_header_word && !outline.prose && self.b[e - 1] != b']').then_some((s, e))
     }
 
     /// What [`Parser::core`] makes of the item `[s, e)` where the list's state is the usual one
@@ -1288,28 +1305,16 @@ impl<'a> Parser<'a> {
     /// prose, a footnote or a retailer code. Kept by [`ItemCache`]; for an item read once,
     /// [`Parser::core`] decides the same with no need for this.
     fn usual_ingredient(&self, s: usize, e: usize, scan: &ItemScan) -> Option<UsualIngredient> {
-        if let Some((s, e)) = self.as_printed(s, e, scan) {
+        let b = self.b;
+        let (s, e) = self.usual_candidate(s, e, scan)?;
+        if b[s].is_ascii_alphanumeric() && self.is_plain(s, e, scan.plain_bytes()) {
             return Some(UsualIngredient {
                 span: (s, e),
                 name: (s, e),
                 percent: None,
             });
         }
-        let b = self.b;
-        let (s, e) = self.trim(s, e);
-        if s >= e
-            || scan.survey.disclaimer.is_some()
-            || is_spaced_free_claim(&b[s..e], scan.survey.words)
-        {
-            return None;
-        }
-        let outline = scan.survey.outline();
-        if outline.first_is_header_word
-            || outline.prose
-            || matches!(b[s], b'+' | b'(' | b'[' | 0xC2)
-            || b[e - 1] == b']'
-            || self.starts_with_marker(s)
-        {
+        if matches!(b[s], b'+' | b'(' | b'[' | 0xC2) || self.starts_with_marker(s) {
             return None;
         }
         let (Cow::Borrowed(name), percent) = self.clean(s, e, scan.plain_bytes()) else {
@@ -1344,13 +1349,19 @@ impl<'a> Parser<'a> {
             && before != Boundary::Percent
             && self.section != Section::Active
         {
-            let (s, e) = usual.span;
-            let (a, z) = usual.name;
-            let name = self.text.get(a..z).unwrap_or_default();
-            self.push_ingredient(Cow::Borrowed(name), s, e, usual.percent);
+            self.push_usual(usual);
             return true;
         }
         false
+    }
+
+    /// Pushes the ingredient an item gives in the usual state of a list.
+    #[inline]
+    fn push_usual(&mut self, usual: UsualIngredient) {
+        let (s, e) = usual.span;
+        let (a, z) = usual.name;
+        let name = self.text.get(a..z).unwrap_or_default();
+        self.push_ingredient(Cow::Borrowed(name), s, e, usual.percent);
     }
 
     /// The rest of [`Parser::item`], for an item not taken as printed.
@@ -1425,11 +1436,10 @@ impl<'a> Parser<'a> {
         }
         let b = self.b;
         loop {
-            let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
-            let Some((len, hash)) = first_comma_hashed(window) else {
+            let Some((len, hash)) = self.item_to_comma(s) else {
                 return s;
             };
-            if len == 0 || b.get(s + len + 1) != Some(&b' ') {
+            if b.get(s + len + 1) != Some(&b' ') {
                 return s;
             }
             let Some(facts) = cache.get(hash, &b[s..s + len]) else {
@@ -1438,12 +1448,18 @@ impl<'a> Parser<'a> {
             let Some(usual) = facts.usual(s).filter(|_| groups || !facts.has_brackets()) else {
                 return s;
             };
-            let (a, z) = usual.name;
-            let name = self.text.get(a..z).unwrap_or_default();
-            let (start, end) = usual.span;
-            self.push_ingredient(Cow::Borrowed(name), start, end, usual.percent);
+            self.push_usual(usual);
             s += len + 1;
         }
+    }
+
+    /// The bytes from `s` to the first comma within reach of a remembered item (at most
+    /// [`MAX_CACHED_ITEM`] bytes on), as their length and [`ItemCache::hash`], if there is such
+    /// a comma and it is not at `s`.
+    #[inline]
+    fn item_to_comma(&self, s: usize) -> Option<(usize, u64)> {
+        let b = self.b;
+        first_comma_hashed(&b[s..b.len().min(s + MAX_CACHED_ITEM + 1)]).filter(|&(len, _)| len > 0)
     }
 
     /// The plain item starting at `s` (see [`Parser::plain_item_end`]), its end, what ends it
@@ -1459,17 +1475,11 @@ impl<'a> Parser<'a> {
         cache: &ItemCache,
     ) -> Result<(usize, Boundary, ItemFacts), Option<PlainItem>> {
         let b = self.b;
-        // The scanner looks back before a byte in two places: a doubled space, and the letters
-        // of an abbreviation before its full stop. Where the byte before the item is a space or
-        // a letter or digit (after a "may contain" marker glued to the next word: "[May
-        // containNo. 5, …]"), those could reach outside the item, so it is read as usual.
-        if s > 0 && matches!(b[s - 1], b' ' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z') {
+        if !looks_behind_safely(b, s) {
             return Err(None);
         }
-        let window = &b[s..b.len().min(s + MAX_CACHED_ITEM + 1)];
         let mut missed = None;
-        if let Some((len, hash)) = first_comma_hashed(window)
-            && len > 0
+        if let Some((len, hash)) = self.item_to_comma(s)
             && (b.get(s + len + 1) == Some(&b' ') || self.comma_separates(s + len))
         {
             match cache.get(hash, &b[s..s + len]) {
@@ -1516,8 +1526,8 @@ impl<'a> Parser<'a> {
     #[inline]
     fn plain_item_end(&self, s: usize, groups: bool) -> Option<(usize, Boundary)> {
         let b = self.b;
-        // What the look-backs below rely on (see the doc above and `Parser::remembered_item`).
-        debug_assert!(s == 0 || !b[s - 1].is_ascii_alphanumeric() && b[s - 1] != b' ');
+        // What the look-backs below rely on (see the doc above).
+        debug_assert!(looks_behind_safely(b, s));
         let limit = b.len().min(s + MAX_CACHED_ITEM + 1);
         let mut i = s;
         while i < limit {
