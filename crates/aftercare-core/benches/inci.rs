@@ -21,6 +21,9 @@
 //! ```sh
 //! INCI_BENCH_PROFILE=check INCI_BENCH_PASSES=60 target/release/deps/inci-<hash> --bench
 //! ```
+//!
+//! `INCI_BENCH_LISTS=FILE` (one list per line) replaces the generated corpus, to see what one
+//! kind of list costs (a list of 30 copies of "Glycerin", a list with a "may contain" block).
 
 use std::{hint::black_box, time::Instant};
 
@@ -128,6 +131,17 @@ fn corpus(kb: &KnowledgeBase) -> (Vec<String>, Vec<String>) {
     (real, lists)
 }
 
+/// The lists of `file`, one per line (`INCI_BENCH_LISTS`), in place of the generated corpus.
+fn own_lists(file: &str) -> Vec<String> {
+    match std::fs::read_to_string(file) {
+        Ok(text) => text.lines().map(str::to_owned).collect(),
+        Err(error) => {
+            eprintln!("INCI_BENCH_LISTS={file}: {error}");
+            std::process::exit(2);
+        }
+    }
+}
+
 struct Setup {
     lists: Vec<String>,
     bytes: usize,
@@ -138,7 +152,10 @@ struct Setup {
 
 fn setup() -> Setup {
     let kb = KnowledgeBase::embedded();
-    let (_, lists) = corpus(kb);
+    let lists = match std::env::var("INCI_BENCH_LISTS") {
+        Ok(file) => own_lists(&file),
+        Err(_) => corpus(kb).1,
+    };
     let bytes = lists.iter().map(String::len).sum();
     let profile = Profile {
         skin: vec![SkinType::Oily],

@@ -38,8 +38,8 @@ use crate::{
         kb::{COSING_ATTRIBUTION, CategoryFact, KnowledgeBase},
         matching::{MatchMemo, MatchedBy, MatchedPart, MemoisedMatch, PartSummary, Split},
         parse::{
-            DropReason, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section, is_free_claim,
-            is_header_phrase, opens_with_negation,
+            DropReason, ItemId, MAX_INPUT_BYTES, ParsedIngredient, ParsedList, Section,
+            is_free_claim, is_header_phrase, opens_with_negation,
         },
         suggest::Suggestion,
     },
@@ -615,7 +615,7 @@ impl<'p> Checker<'p> {
         // Match every item (through the memo) first: the look-ups overlap their waits for
         // memory. Then whether the list declares its actives (it decides whether zinc oxide or
         // titanium dioxide is the sunscreen active), then each ingredient in one step.
-        let matches = memo.get_all(self.kb, parsed.ingredients.iter().map(|i| &*i.text));
+        let matches = memo.match_items(self.kb, &parsed.ingredients);
         let context = ListContext {
             scrub: product.is_scrub(),
             sunscreen: product.is_sunscreen(),
@@ -762,6 +762,7 @@ impl<'p> Checker<'p> {
                             section: Section::Main,
                             percent: None,
                             position: 0,
+                            item_id: ItemId::NONE,
                         });
                         step = n;
                         break;

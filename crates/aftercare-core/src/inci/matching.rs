@@ -45,7 +45,7 @@ use crate::{
             normalize_inci_name,
         },
         memo_key::{key_hash, same_bytes},
-        parse::{ItemCache, ParsedList, parse_inci_list_cached},
+        parse::{ItemCache, ItemId, ParsedIngredient, ParsedList, parse_inci_list_cached},
         suggest::{Suggestion, suggest},
     },
 };
@@ -809,6 +809,11 @@ pub struct MatchMemo {
     table: HashTable<(u64, Rc<MemoisedMatch>)>,
     /// The plain items the parser has read for this memo's lists.
     items: ItemCache,
+    /// The match of each remembered item's usual ingredient, by the item's number
+    /// ([`ItemId`]): a list's ingredients that carry one are matched without hashing their
+    /// names ([`MatchMemo::match_items`]). Cleared with `table`, so that the memo never keeps
+    /// more matches alive than `table` holds.
+    by_item: Vec<Option<Rc<MemoisedMatch>>>,
     /// Names looked for in text left out of a list ([`MatchMemo::recognised`]): what is known
     /// of each as one ingredient, if anything. Apart from the matches of list items, which
     /// carry "did you mean" suggestions.
@@ -906,19 +911,41 @@ impl MatchMemo {
         }
     }
 
-    /// The matches of many names at once, in order. Faster than one [`MatchMemo::get`] after
-    /// another with work in between: the look-ups are independent, so the processor overlaps
-    /// their waits for memory.
-    pub fn get_all<'t>(
+    /// The matches of a list's ingredients, in order. An ingredient that a remembered item gave
+    /// ([`ParsedIngredient::item_id`]) is found by the item's number, once the match under
+    /// that number is checked to be for the same name (a number names another item once the
+    /// item cache has started again); any other, or one whose match is not kept yet, through
+    /// [`MatchMemo::get`]. All are looked up before any is used: the look-ups are independent,
+    /// so the processor overlaps their waits for memory.
+    pub fn match_items(
         &mut self,
         kb: &KnowledgeBase,
-        texts: impl ExactSizeIterator<Item = &'t str>,
+        items: &[ParsedIngredient<'_>],
     ) -> Vec<Rc<MemoisedMatch>> {
-        let mut found = Vec::with_capacity(texts.len());
-        for text in texts {
-            found.push(self.get(kb, text));
+        let mut found = Vec::with_capacity(items.len());
+        for item in items {
+            found.push(self.match_item(kb, &item.text, item.item_id));
         }
         found
+    }
+
+    /// The match of one ingredient's cleaned text, by its item's number when it has one.
+    #[inline]
+    fn match_item(&mut self, kb: &KnowledgeBase, text: &str, item_id: ItemId) -> Rc<MemoisedMatch> {
+        let Some(index) = item_id.index() else {
+            return self.get(kb, text);
+        };
+        if let Some(Some(entry)) = self.by_item.get(index)
+            && same_bytes(entry.key.bytes(), text.as_bytes())
+        {
+            return Rc::clone(entry);
+        }
+        let entry = self.get(kb, text);
+        if index >= self.by_item.len() {
+            self.by_item.resize(index + 1, None);
+        }
+        self.by_item[index] = Some(Rc::clone(&entry));
+        entry
     }
 
     /// Matches a name that is not in the memo, and remembers it.
@@ -932,6 +959,7 @@ impl MatchMemo {
         });
         if self.table.len() >= MEMO_CAPACITY {
             self.table.clear();
+            self.by_item.clear();
         }
         self.table
             .insert_unique(hash, (hash, Rc::clone(&entry)), |(stored, _)| *stored);
@@ -1192,6 +1220,60 @@ mod tests {
         assert_eq!(memo.len(), 2);
     }
 
+    #[test]
+    fn ingredients_of_remembered_items_are_matched_by_the_items_number() {
+        let mut memo = MatchMemo::new();
+        let lists = [
+            "Aqua, Glycerin, Retinol, Parfum (Fragrance), Niacinamide 4%, Citric Acid.",
+            "Glycerin, Retinol, Aqua, Niacinamide 4%, Linalool, Parfum (Fragrance).",
+        ];
+        for _ in 0..2 {
+            for list in lists {
+                let parsed = memo.parse(list);
+                let matches = memo.match_items(kb(), &parsed.ingredients);
+                assert_eq!(matches.len(), parsed.ingredients.len());
+                for (item, matched) in parsed.ingredients.iter().zip(&matches) {
+                    // The same match as by name, shared.
+                    assert!(Rc::ptr_eq(matched, &memo.get(kb(), &item.text)), "{item:?}");
+                }
+            }
+        }
+        // Read once, the plain items are remembered: the second time round their ingredients
+        // carry the items' numbers, and each number holds that ingredient's match.
+        let parsed = memo.parse(lists[1]);
+        assert!(
+            parsed.ingredients[1..]
+                .iter()
+                .all(|i| i.item_id.index().is_some())
+        );
+        for item in &parsed.ingredients[1..] {
+            let index = item.item_id.index().expect("numbered");
+            let kept = memo.by_item[index].as_ref().expect("kept");
+            assert_eq!(kept.key.bytes(), item.text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_number_that_now_names_another_item_is_not_trusted() {
+        let mut memo = MatchMemo::new();
+        let parsed = memo.parse("Aqua, Retinol, Glycerin.");
+        memo.match_items(kb(), &parsed.ingredients);
+        let retinol = parsed.ingredients[1].item_id;
+        assert!(retinol.index().is_some());
+        // An ingredient claiming Retinol's number (as after the item cache started again): its
+        // own name decides.
+        let mut glycerin = parsed.ingredients[2].clone();
+        glycerin.item_id = retinol;
+        let matched = memo.match_items(kb(), std::slice::from_ref(&glycerin));
+        assert_eq!(matched[0].parts[0].known, one("Glycerin").known);
+        assert!(Rc::ptr_eq(&matched[0], &memo.get(kb(), "Glycerin")));
+        // And the number now holds Glycerin's match.
+        let index = retinol.index().expect("numbered");
+        assert_eq!(
+            memo.by_item[index].as_ref().map(|m| m.key.bytes()),
+            Some(&b"Glycerin"[..])
+        );
+    }
     #[test]
     fn names_in_left_out_text_are_recognised_without_suggestions() {
         let mut memo = MatchMemo::new();

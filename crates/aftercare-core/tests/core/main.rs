@@ -4,5 +4,6 @@
 
 mod accuracy;
 mod calendar;
+mod memo;
 mod plan;
 mod protocol;

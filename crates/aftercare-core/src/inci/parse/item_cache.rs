@@ -14,6 +14,10 @@
 //! inside the item. Those facts therefore depend on the item's bytes alone, and a remembered
 //! item is not read again.
 //!
+//! Each remembered item has a number ([`ItemId`]) that the ingredient it gives carries
+//! (`ParsedIngredient::item_id`), so that the checker's match memo can keep the item's match
+//! under that number and find it again without hashing the name (`MatchMemo::match_items`).
+//!
 //! What does not: any decision. The parser decides with remembered facts exactly as it does
 //! with freshly read ones (`Parser::take_usual`, `Parser::unusual_item`), and its tests parse
 //! every list both ways and compare the results.
@@ -24,12 +28,31 @@ use super::{ItemScan, Survey, UsualIngredient};
 use crate::inci::memo_key::{key_hash, same_bytes};
 
 /// The longest item, in bytes, that the cache keeps: 98% of the items of the labelled sample
-/// are no longer (an entry is then 80 bytes: hash, length, bytes, 16 bytes of facts).
+/// are no longer (an entry is then 76 bytes: length, bytes, 20 bytes of facts).
 pub(super) const MAX_CACHED_ITEM: usize = 55;
 
 /// How many items the cache holds before it starts again empty: 7/8 of 65,536, so that the
-/// table (which grows when 7/8 full) never needs more than 65,536 slots of 81 bytes (5.3 MB).
-const CAPACITY: usize = 57_344;
+/// table (which grows when 7/8 full) never needs more than 65,536 slots of 77 bytes (5.0 MB).
+pub(crate) const CAPACITY: usize = 57_344;
+
+/// The number of a remembered item, from 0 up to [`CAPACITY`]: the order in which the cache
+/// took it since it last started again. The ingredient a remembered item gives carries it
+/// (`ParsedIngredient::item_id`), [`ItemId::NONE`] for any other ingredient. A number names
+/// another item once the cache has started again, so whoever keeps facts under it checks
+/// that they are the facts of the same name before using them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemId(u32);
+
+impl ItemId {
+    /// No remembered item.
+    pub const NONE: ItemId = ItemId(u32::MAX);
+
+    /// The number as an index, if there is one.
+    #[inline]
+    pub fn index(self) -> Option<usize> {
+        (self != ItemId::NONE).then_some(self.0 as usize)
+    }
+}
 
 /// The plain items already read, by their bytes. Each thread of a run keeps its own (the
 /// checker's [`crate::inci::MatchMemo`] holds one).
@@ -48,10 +71,15 @@ impl std::fmt::Debug for ItemCache {
 
 #[derive(Clone, Copy)]
 struct CachedItem {
-    hash: u64,
     len: u8,
     bytes: [u8; MAX_CACHED_ITEM],
     facts: ItemFacts,
+}
+
+impl CachedItem {
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
 }
 
 /// What reading a plain item taught the scanner: its [`ItemScan`] (without the word
@@ -71,6 +99,8 @@ pub(super) struct ItemFacts {
     name: (u8, u8),
     /// With [`PERCENT`]: the bits of its percentage.
     percent: u32,
+    /// The item's number, given when the cache took it ([`ItemId::NONE`] before).
+    id: ItemId,
 }
 
 /// [`ItemFacts::flags`]: `Survey::first_capitalised`.
@@ -124,6 +154,7 @@ impl ItemFacts {
             span,
             name,
             percent: percent.map_or(0, f32::to_bits),
+            id: ItemId::NONE,
         })
     }
 
@@ -159,6 +190,7 @@ impl ItemFacts {
             span: at(self.span),
             name: at(self.name),
             percent: (self.flags & PERCENT != 0).then(|| f32::from_bits(self.percent)),
+            item_id: self.id,
         })
     }
 }
@@ -176,40 +208,42 @@ impl ItemCache {
         key_hash(item)
     }
 
-    /// The facts of the item `item` (of hash `hash`), if it was read before.
+    /// The facts of the item `item` (of hash `hash`, its [`ItemCache::hash`]), if it was read
+    /// before.
     #[inline]
     pub(super) fn get(&self, hash: u64, item: &[u8]) -> Option<ItemFacts> {
         self.table
-            .find(hash, |stored| {
-                stored.hash == hash && same_bytes(&stored.bytes[..usize::from(stored.len)], item)
-            })
+            .find(hash, |stored| same_bytes(stored.bytes(), item))
             .map(|stored| stored.facts)
     }
 
-    /// Remembers the facts of `item` (of hash `hash`); an item longer than
+    /// Remembers the facts of `item` (of hash `hash`, its [`ItemCache::hash`]: the table
+    /// hashes its entries again from their bytes when it grows) and returns the number it is
+    /// kept under (the number it already had, if it was kept before); an item longer than
     /// [`MAX_CACHED_ITEM`] is not kept.
-    pub(super) fn insert(&mut self, hash: u64, item: &[u8], facts: ItemFacts) {
+    pub(super) fn insert(&mut self, hash: u64, item: &[u8], mut facts: ItemFacts) -> ItemId {
+        debug_assert_eq!(hash, ItemCache::hash(item));
         let Ok(len) = u8::try_from(item.len()) else {
-            return;
+            return ItemId::NONE;
         };
-        if item.len() > MAX_CACHED_ITEM || self.get(hash, item).is_some() {
-            return;
+        if item.len() > MAX_CACHED_ITEM {
+            return ItemId::NONE;
+        }
+        if let Some(kept) = self.get(hash, item) {
+            return kept.id;
         }
         if self.table.len() >= CAPACITY {
             self.table.clear();
         }
+        // Below CAPACITY, so it fits.
+        facts.id = ItemId(self.table.len() as u32);
         let mut bytes = [0; MAX_CACHED_ITEM];
         bytes[..item.len()].copy_from_slice(item);
-        self.table.insert_unique(
-            hash,
-            CachedItem {
-                hash,
-                len,
-                bytes,
-                facts,
-            },
-            |stored| stored.hash,
-        );
+        self.table
+            .insert_unique(hash, CachedItem { len, bytes, facts }, |stored| {
+                key_hash(stored.bytes())
+            });
+        facts.id
     }
 
     /// How many items the cache holds.
@@ -237,6 +271,7 @@ mod tests {
             span: (1, 9),
             name: (1, 9),
             percent: 0,
+            id: ItemId::NONE,
         }
     }
 
@@ -246,65 +281,66 @@ mod tests {
         let item = b" Glycerin";
         let hash = ItemCache::hash(item);
         assert_eq!(cache.get(hash, item), None);
-        cache.insert(hash, item, facts(1));
-        assert_eq!(cache.get(hash, item), Some(facts(1)));
+        let id = cache.insert(hash, item, facts(1));
+        assert_eq!(id, ItemId(0));
+        let kept = cache.get(hash, item).expect("kept");
+        assert_eq!(kept, ItemFacts { id, ..facts(1) });
         // Same hash, other bytes: not found.
         assert_eq!(cache.get(hash, b" Glycerine"), None);
-        // Inserting again keeps one entry.
-        cache.insert(hash, item, facts(1));
+        // Inserting again keeps one entry, under its number.
+        assert_eq!(cache.insert(hash, item, facts(1)), id);
         assert_eq!(cache.len(), 1);
+        // The usual ingredient carries the number.
         assert_eq!(
-            facts(1).usual(100),
+            kept.usual(100),
             Some(UsualIngredient {
                 span: (101, 109),
                 name: (101, 109),
-                percent: None
+                percent: None,
+                item_id: id,
             })
+        );
+        assert_eq!(facts(1).usual(100).map(|u| u.item_id), Some(ItemId::NONE));
+    }
+
+    #[test]
+    fn items_are_told_apart_by_their_bytes_and_kept_through_growth() {
+        let mut cache = ItemCache::new();
+        // Enough items to grow the table several times: every one is still found with its own
+        // facts and its own number, in the order the cache took them.
+        let items: Vec<String> = (0..5_000).map(|i| format!(" Item {i}")).collect();
+        for (i, item) in items.iter().enumerate() {
+            let id = cache.insert(
+                ItemCache::hash(item.as_bytes()),
+                item.as_bytes(),
+                facts((i % 200) as u8),
+            );
+            assert_eq!(id.index(), Some(i));
+        }
+        assert_eq!(cache.len(), 5_000);
+        for (i, item) in items.iter().enumerate() {
+            let found = cache.get(ItemCache::hash(item.as_bytes()), item.as_bytes());
+            assert_eq!(found.map(|f| f.words), Some((i % 200) as u8), "{item}");
+            assert_eq!(found.map(|f| f.id.index()), Some(Some(i)), "{item}");
+        }
+        // Another item's bytes under a kept item's hash (as if their hashes collided): not
+        // that item.
+        let hash = ItemCache::hash(b" Item 7");
+        assert_ne!(cache.get(hash, b" Item 8").map(|f| f.words), Some(7));
+        assert_eq!(cache.get(hash, b" Item 70001"), None);
+        // Inserting a kept item again gives its number back.
+        assert_eq!(
+            cache
+                .insert(ItemCache::hash(b" Item 42"), b" Item 42", facts(1))
+                .index(),
+            Some(42)
         );
     }
 
     #[test]
-    fn colliding_items_are_told_apart_and_kept_through_growth() {
-        let mut cache = ItemCache::new();
-        // The same hash for different bytes: each is found in its own slot, along the probe.
-        for (k, item) in [&b" Aqua"[..], b" Water", b" Eau"].into_iter().enumerate() {
-            cache.insert(7, item, facts(k as u8));
-        }
-        for (k, item) in [&b" Aqua"[..], b" Water", b" Eau"].into_iter().enumerate() {
-            assert_eq!(cache.get(7, item), Some(facts(k as u8)));
-        }
-        assert_eq!(cache.get(7, b" Glycerin"), None);
-        // Small hashes (their top bits, the table's tags, all equal), and enough items to grow
-        // the table several times: every one is still found with its own facts.
-        let items: Vec<String> = (0..5_000).map(|i| format!(" Item {i}")).collect();
-        for (i, item) in items.iter().enumerate() {
-            let hash = if i % 2 == 0 {
-                i as u64
-            } else {
-                ItemCache::hash(item.as_bytes())
-            };
-            cache.insert(hash, item.as_bytes(), facts((i % 200) as u8));
-        }
-        assert_eq!(cache.len(), 5_003);
-        for (i, item) in items.iter().enumerate() {
-            let hash = if i % 2 == 0 {
-                i as u64
-            } else {
-                ItemCache::hash(item.as_bytes())
-            };
-            assert_eq!(
-                cache.get(hash, item.as_bytes()),
-                Some(facts((i % 200) as u8)),
-                "{item}"
-            );
-        }
-        assert_eq!(cache.get(7, b" Water"), Some(facts(1)));
-    }
-
-    #[test]
-    fn an_entry_is_eighty_bytes() {
-        // The figure `MAX_CACHED_ITEM` and the docs give (5.3 MB for a full cache).
-        assert_eq!(std::mem::size_of::<CachedItem>(), 80);
+    fn an_entry_is_seventy_six_bytes() {
+        // The figure `MAX_CACHED_ITEM` and the docs give (5.0 MB for a full cache).
+        assert_eq!(std::mem::size_of::<CachedItem>(), 76);
     }
 
     #[test]
@@ -326,6 +362,11 @@ mod tests {
             cache.insert(ItemCache::hash(item.as_bytes()), item.as_bytes(), facts(2));
         }
         assert_eq!(cache.len(), 1);
+        // The numbers start again too: the last item is number 0, the first is forgotten.
+        let last = format!("Item {CAPACITY}");
+        let found = cache.get(ItemCache::hash(last.as_bytes()), last.as_bytes());
+        assert_eq!(found.map(|f| f.id), Some(ItemId(0)));
+        assert_eq!(cache.get(ItemCache::hash(b"Item 0"), b"Item 0"), None);
     }
 
     #[test]
@@ -347,6 +388,7 @@ mod tests {
             span: (11, 23),
             name: (11, 20),
             percent: Some(2.5),
+            item_id: ItemId::NONE,
         };
         let kept = ItemFacts::of(&scan, b" Aqua (Water) 2.5%", 10, Some(usual)).expect("kept");
         assert_eq!(kept.usual(10), Some(usual));

@@ -36,6 +36,7 @@ use crate::inci::memo_key::{WordHash, tail_word};
 mod item_cache;
 
 pub use item_cache::ItemCache;
+pub(crate) use item_cache::ItemId;
 use item_cache::{ItemFacts, MAX_CACHED_ITEM};
 
 /// The largest ingredient list, in bytes, that callers should hand to [`parse_inci_list`].
@@ -147,7 +148,7 @@ impl<'a> ParsedList<'a> {
 }
 
 /// One ingredient item as printed on the label.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ParsedIngredient<'a> {
     /// The cleaned name as printed: footnote markers (`*`, `†`, `™` …), percentages and stray
     /// punctuation removed, whitespace collapsed, case and brackets kept. Examples:
@@ -166,6 +167,30 @@ pub struct ParsedIngredient<'a> {
     pub percent: Option<f32>,
     /// The 1-based order of the item within its section.
     pub position: usize,
+    /// The number of the remembered item of an [`ItemCache`] that gave this ingredient as its
+    /// usual one, [`ItemId::NONE`] otherwise: a hint for the checker's match memo
+    /// (`MatchMemo::match_items`), which checks it against the name. Not part of what the
+    /// ingredient is: equality and JSON leave it out.
+    #[serde(skip)]
+    pub(crate) item_id: ItemId,
+}
+
+impl PartialEq for ParsedIngredient<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let ParsedIngredient {
+            text,
+            span,
+            section,
+            percent,
+            position,
+            item_id: _,
+        } = self;
+        *text == other.text
+            && *span == other.span
+            && *section == other.section
+            && *percent == other.percent
+            && *position == other.position
+    }
 }
 
 /// The part of a label an ingredient was printed in.
@@ -663,6 +688,8 @@ struct UsualIngredient {
     span: (usize, usize),
     name: (usize, usize),
     percent: Option<f32>,
+    /// The number of the remembered item it comes from ([`ItemId::NONE`] if none).
+    item_id: ItemId,
 }
 
 /// A plain item (see [`Parser::plain_item_end`]) found where an item starts, not yet in the
@@ -992,9 +1019,12 @@ impl<'a> Parser<'a> {
             (Some(plain), Some(cache))
                 if (plain.start, plain.end, plain.after) == (s, e, after) =>
             {
-                let usual = self.usual_ingredient(s, e, scan);
+                let mut usual = self.usual_ingredient(s, e, scan);
                 if let Some(facts) = ItemFacts::of(scan, &self.b[s..e], s, usual) {
-                    cache.insert(plain.hash, &self.b[s..e], facts);
+                    let item_id = cache.insert(plain.hash, &self.b[s..e], facts);
+                    if let Some(usual) = usual.as_mut() {
+                        usual.item_id = item_id;
+                    }
                 }
                 if !self.take_usual(before, after, usual) {
                     self.unusual_item(s, e, before, after, scan);
@@ -1262,6 +1292,7 @@ impl<'a> Parser<'a> {
             span: (s, e),
             name: (s, e),
             percent: None,
+            item_id: ItemId::NONE,
         });
         if !self.take_usual(before, after, as_printed) {
             self.unusual_item(s, e, before, after, scan);
@@ -1312,6 +1343,7 @@ impl<'a> Parser<'a> {
                 span: (s, e),
                 name: (s, e),
                 percent: None,
+                item_id: ItemId::NONE,
             });
         }
         if matches!(b[s], b'+' | b'(' | b'[' | 0xC2) || self.starts_with_marker(s) {
@@ -1325,6 +1357,7 @@ impl<'a> Parser<'a> {
             span: (s, e),
             name: (start, start + name.len()),
             percent,
+            item_id: ItemId::NONE,
         })
     }
 
@@ -1361,7 +1394,7 @@ impl<'a> Parser<'a> {
         let (s, e) = usual.span;
         let (a, z) = usual.name;
         let name = self.text.get(a..z).unwrap_or_default();
-        self.push_ingredient(Cow::Borrowed(name), s, e, usual.percent);
+        self.push_ingredient(Cow::Borrowed(name), s, e, usual.percent, usual.item_id);
     }
 
     /// The rest of [`Parser::item`], for an item not taken as printed.
@@ -1710,12 +1743,20 @@ impl<'a> Parser<'a> {
 
     fn ingredient(&mut self, s: usize, e: usize, plain: Plain) {
         let (text, percent) = self.clean(s, e, plain);
-        self.push_ingredient(text, s, e, percent);
+        self.push_ingredient(text, s, e, percent, ItemId::NONE);
     }
 
-    /// Records the item `[s, e)` with its cleaned name (dropped as empty if nothing is left).
+    /// Records the item `[s, e)` with its cleaned name (dropped as empty if nothing is left),
+    /// and the number of the remembered item it is the usual ingredient of, if any.
     #[inline]
-    fn push_ingredient(&mut self, text: Cow<'a, str>, s: usize, e: usize, percent: Option<f32>) {
+    fn push_ingredient(
+        &mut self,
+        text: Cow<'a, str>,
+        s: usize,
+        e: usize,
+        percent: Option<f32>,
+        item_id: ItemId,
+    ) {
         if text.is_empty() {
             return self.drop_text(s, e, DropReason::Empty);
         }
@@ -1728,6 +1769,7 @@ impl<'a> Parser<'a> {
             section: self.section,
             percent,
             position,
+            item_id,
         });
     }
 
@@ -1743,6 +1785,7 @@ impl<'a> Parser<'a> {
                 section: self.section,
                 percent,
                 position: 0,
+                item_id: ItemId::NONE,
             };
             if negated {
                 self.out.negated_sentence.push(item);
