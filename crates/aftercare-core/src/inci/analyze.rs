@@ -1191,14 +1191,17 @@ fn validate_text(text: &str) -> Result<(), CheckError> {
     }
     // Control characters: C0 except white space, DEL, and C1 (U+0080-U+009F). The byte scan has
     // no early exit so that it vectorises, and tells on the way whether the text is ASCII;
-    // real lists are a few hundred bytes.
+    // real lists are a few hundred bytes. It looks only for a byte below 0x20 or DEL (two
+    // comparisons a byte); most lists have none, and the exact test (white space is allowed)
+    // runs only on those that do.
     let bytes = text.as_bytes();
-    let (c0, any_high) = bytes.iter().fold((false, 0u8), |(found, high), &b| {
-        (
-            found | ((b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F),
-            high | b,
-        )
+    let (low, any_high) = bytes.iter().fold((0u8, 0u8), |(low, high), &b| {
+        (low | u8::from(b < 0x20 || b == 0x7F), high | b)
     });
+    let c0 = low != 0
+        && bytes
+            .iter()
+            .any(|&b| (b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F);
     let ascii = any_high < 0x80;
     let binary = c0 || (!ascii && text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
     if binary {
@@ -2115,6 +2118,10 @@ mod tests {
             Some(CheckError::TooLarge)
         );
         assert_eq!(refuse("Water,\r\nGlycerin\u{0B}"), None);
+        // White space first, the control character later: still refused.
+        assert_eq!(refuse("Water,\nGlycerin\u{1B}"), Some(CheckError::Binary));
+        assert_eq!(refuse("Water, Glycerin\u{7F}"), Some(CheckError::Binary));
+        assert_eq!(refuse("\u{1F}Water"), Some(CheckError::Binary));
     }
 
     #[test]
