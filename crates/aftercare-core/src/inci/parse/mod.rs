@@ -2662,10 +2662,29 @@ fn header_word(word: &[u8]) -> Option<HeaderWord> {
     }
 }
 
+/// The headings printed on most labels, told at once by [`is_header_phrase`] (ASCII case
+/// ignored); a test checks that the word-by-word reading says the same of each.
+const COMMON_HEADINGS: [&[u8]; 6] = [
+    b"ingredients",
+    b"ingredient",
+    b"may contain (+/-)",
+    b"may contain",
+    b"inactive ingredients",
+    b"active ingredients",
+];
+
 /// Whether `text` is made of heading words only ("Ingredients", "Inactive ingredients", "May
 /// contain (+/-)"): a heading that can name no ingredient, unlike a label such as
 /// "Retinol: 0.5%".
 pub fn is_header_phrase(text: &[u8]) -> bool {
+    COMMON_HEADINGS
+        .iter()
+        .any(|heading| text.eq_ignore_ascii_case(heading))
+        || is_header_phrase_by_words(text)
+}
+
+/// [`is_header_phrase`], word by word.
+fn is_header_phrase_by_words(text: &[u8]) -> bool {
     let mut words = text
         .split(|c| c.is_ascii() && !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -3582,6 +3601,12 @@ mod tests {
             "INGRÉDIENTS",
         ] {
             assert!(is_header_phrase(heading.as_bytes()), "{heading}");
+        }
+        // The headings told at once are headings word by word too.
+        for heading in COMMON_HEADINGS {
+            assert!(is_header_phrase_by_words(heading), "{heading:?}");
+            let upper = heading.to_ascii_uppercase();
+            assert!(is_header_phrase(&upper) && is_header_phrase_by_words(&upper));
         }
         for label in [
             "Retinol",
