@@ -633,6 +633,14 @@ impl<'p> Checker<'p> {
                 hours,
             )
         };
+        // The categories and the statuses are tallied as each ingredient is ruled on.
+        let mut categories = CategorySet::EMPTY;
+        let mut tally = Tally::default();
+        let mut tallied = |check: IngredientCheck<'a>| {
+            categories = categories.union(check.categories);
+            tally.add(&check.ruling);
+            check
+        };
         let ingredients: Vec<IngredientCheck<'a>> = if matches.iter().all(|m| m.parts.len() == 1) {
             // The usual list, where no item was split: collected from an iterator of known
             // length, each ingredient is written once, in place.
@@ -642,7 +650,7 @@ impl<'p> Checker<'p> {
                 .enumerate()
                 .map(|(index, (matched, item))| {
                     let summary = matched.first_summary();
-                    assess(index, 0, item.span.clone(), matched, summary)
+                    tallied(assess(index, 0, item.span.clone(), matched, summary))
                 })
                 .collect()
         } else {
@@ -655,7 +663,13 @@ impl<'p> Checker<'p> {
                         item.span.clone()
                     };
                     let shared = Rc::clone(&matched);
-                    ingredients.push(assess(index, part_index, span, shared, part.summary));
+                    ingredients.push(tallied(assess(
+                        index,
+                        part_index,
+                        span,
+                        shared,
+                        part.summary,
+                    )));
                 }
             }
             ingredients
@@ -679,9 +693,10 @@ impl<'p> Checker<'p> {
                 ruling: rule_restriction(r, hours, Decision::ProductRule { restriction: r }),
             })
             .collect();
-        let categories = ingredients
-            .iter()
-            .fold(CategorySet::EMPTY, |set, i| set.union(i.categories));
+        for rule in &product_rules {
+            tally.add(&rule.ruling);
+        }
+        let summary = tally.summary(hours);
         let mut check = ProductCheck {
             text,
             parsed,
@@ -692,9 +707,9 @@ impl<'p> Checker<'p> {
             time_given: time.hours.is_some(),
             treated_at: time.treated_at.clone(),
             checked_at: time.at,
-            verdict: Verdict::Ok,
-            usable_from_hours: None,
-            better_from_hours: None,
+            verdict: summary.verdict,
+            usable_from_hours: summary.usable_from,
+            better_from_hours: summary.better_from,
             categories,
             printed_in_claim: from_claims,
             named_outside_list: mentioned_spans,
@@ -702,14 +717,6 @@ impl<'p> Checker<'p> {
             protocol: self.protocol,
             skin: &self.skin,
         };
-        let summary = summarise(
-            hours,
-            check.ingredients.iter().map(|i| &i.ruling),
-            check.product_rules.iter().map(|r| &r.ruling),
-        );
-        check.verdict = summary.verdict;
-        check.usable_from_hours = summary.usable_from;
-        check.better_from_hours = summary.better_from;
         if time.hours.is_none() {
             check.timeline = self.timeline(&check);
         }
@@ -1062,17 +1069,33 @@ fn summarise<'r, 'p: 'r>(
     ingredients: impl Iterator<Item = &'r Ruling<'p>>,
     products: impl Iterator<Item = &'r Ruling<'p>>,
 ) -> Summary {
-    let (mut wait, mut unknown, mut caution) = (false, false, false);
-    let mut usable_from: Option<Hours> = None;
-    let mut better_from: Option<Hours> = None;
+    let mut tally = Tally::default();
     for ruling in ingredients.chain(products) {
+        tally.add(ruling);
+    }
+    tally.summary(hours)
+}
+
+/// The statuses seen so far, for [`Summary`]: kept as the rulings are made, so that a check
+/// need not read them again.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    wait: bool,
+    unknown: bool,
+    caution: bool,
+    usable_from: Option<Hours>,
+    better_from: Option<Hours>,
+}
+
+impl Tally {
+    fn add(&mut self, ruling: &Ruling<'_>) {
         match ruling.status {
             Status::Wait => {
-                wait = true;
-                usable_from = usable_from.max(ruling.until);
+                self.wait = true;
+                self.usable_from = self.usable_from.max(ruling.until);
             }
-            Status::Unknown => unknown = true,
-            Status::Caution => caution = true,
+            Status::Unknown => self.unknown = true,
+            Status::Caution => self.caution = true,
             Status::Ok | Status::Recommended => {}
         }
         let preferred = match (ruling.status, ruling.decision) {
@@ -1082,22 +1105,29 @@ fn summarise<'r, 'p: 'r>(
             ) => ruling.better_from.or(ruling.until),
             _ => None,
         };
-        better_from = better_from.max(preferred);
+        self.better_from = self.better_from.max(preferred);
     }
-    let verdict = if wait {
-        Verdict::Wait
-    } else if unknown {
-        Verdict::Unknown
-    } else if caution {
-        Verdict::Caution
-    } else {
-        Verdict::Ok
-    };
-    let better_from = better_from.filter(|b| *b > hours && Some(*b) > usable_from);
-    Summary {
-        verdict,
-        usable_from,
-        better_from,
+
+    /// The verdict and its times at `hours`.
+    fn summary(self, hours: Hours) -> Summary {
+        let verdict = if self.wait {
+            Verdict::Wait
+        } else if self.unknown {
+            Verdict::Unknown
+        } else if self.caution {
+            Verdict::Caution
+        } else {
+            Verdict::Ok
+        };
+        let usable_from = self.usable_from;
+        let better_from = self
+            .better_from
+            .filter(|b| *b > hours && Some(*b) > usable_from);
+        Summary {
+            verdict,
+            usable_from,
+            better_from,
+        }
     }
 }
 
