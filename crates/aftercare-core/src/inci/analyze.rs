@@ -2029,6 +2029,31 @@ mod tests {
             );
             assert_eq!(check(from).verdict, Verdict::Ok, "{product_type:?}");
         }
+        // A cleanser whose name says it is a polish: the cleanser's rule and the scrub's, each
+        // once, in the protocol's order; an exfoliant so named: the scrub's rule once.
+        let rules = |product_type, name| {
+            let product = Product { product_type, name };
+            let check = checker
+                .check(text, &product, &CheckTime::hours(Hours(30)))
+                .unwrap();
+            check
+                .product_rules
+                .iter()
+                .map(|r| r.restriction.id.as_str())
+                .collect::<Vec<_>>()
+        };
+        let polish = Some("Enzyme Exfoliating Polish");
+        assert_eq!(
+            rules(Some(ProductType::Cleanser), polish),
+            ["cleanser", "physical_exfoliant"]
+        );
+        assert_eq!(
+            rules(Some(ProductType::Exfoliant), polish),
+            ["physical_exfoliant"]
+        );
+        assert_eq!(rules(None, polish), ["physical_exfoliant"]);
+        assert_eq!(rules(Some(ProductType::Serum), None), Vec::<&str>::new());
+        assert_eq!(rules(Some(ProductType::Mask), None).len(), 1);
     }
 
     #[test]
