@@ -7,8 +7,8 @@
 //! A plain item (`Parser::plain_item_end`) ends at a separating comma, a separating full stop
 //! or the end of the text, and holds only bytes whose meaning does not depend on what follows
 //! the item: letters, digits, spaces, hyphens inside words, bracket groups that close in it and
-//! list nothing, a decimal point, a percentage before the comma, a marker after a name, an
-//! abbreviation's full stop before a comma or a number. The parser only looks for plain items
+//! list nothing, a decimal point, a percentage before the comma, a marker after a name or
+//! stars before it, an abbreviation's full stop before a comma or a number. The parser only looks for plain items
 //! at the start of the text or after a byte that is neither a space nor a letter or digit, so
 //! that the scanner's look-behinds (a doubled space, the letters of an abbreviation) stay
 //! inside the item. Those facts therefore depend on the item's bytes alone, and a remembered
@@ -92,7 +92,7 @@ pub(super) struct ItemFacts {
     function_words: u8,
     lowercase_words: u8,
     /// [`FIRST_CAPITALISED`], [`FIRST_IS_HEADER_WORD`], [`STARTER`], [`BRACKETS`], [`USUAL`],
-    /// [`PERCENT`].
+    /// [`PERCENT`], [`OPENS_WITH_MARKER`].
     flags: u8,
     /// With [`USUAL`]: the [`UsualIngredient`]'s span and name, from the item's first byte.
     span: (u8, u8),
@@ -115,6 +115,9 @@ const BRACKETS: u8 = 8;
 const USUAL: u8 = 16;
 /// [`ItemFacts::flags`]: that ingredient has a percentage.
 const PERCENT: u8 = 32;
+/// [`ItemFacts::flags`]: the item opens with footnote markers (`UsualIngredient`'s
+/// `opens_with_marker`).
+const OPENS_WITH_MARKER: u8 = 64;
 
 impl ItemFacts {
     /// The facts of the item `item` starting at `start`, read into `scan`, if they can be
@@ -150,7 +153,11 @@ impl ItemFacts {
                     BRACKETS,
                 )
                 | flag(usual.is_some(), USUAL)
-                | flag(percent.is_some(), PERCENT),
+                | flag(percent.is_some(), PERCENT)
+                | flag(
+                    usual.is_some_and(|usual| usual.opens_with_marker),
+                    OPENS_WITH_MARKER,
+                ),
             span,
             name,
             percent: percent.map_or(0, f32::to_bits),
@@ -191,6 +198,7 @@ impl ItemFacts {
             name: at(self.name),
             percent: (self.flags & PERCENT != 0).then(|| f32::from_bits(self.percent)),
             item_id: self.id,
+            opens_with_marker: self.flags & OPENS_WITH_MARKER != 0,
         })
     }
 }
@@ -298,6 +306,7 @@ mod tests {
                 name: (101, 109),
                 percent: None,
                 item_id: id,
+                opens_with_marker: false,
             })
         );
         assert_eq!(facts(1).usual(100).map(|u| u.item_id), Some(ItemId::NONE));
@@ -389,6 +398,7 @@ mod tests {
             name: (11, 20),
             percent: Some(2.5),
             item_id: ItemId::NONE,
+            opens_with_marker: false,
         };
         let kept = ItemFacts::of(&scan, b" Aqua (Water) 2.5%", 10, Some(usual)).expect("kept");
         assert_eq!(kept.usual(10), Some(usual));

@@ -690,6 +690,19 @@ struct UsualIngredient {
     percent: Option<f32>,
     /// The number of the remembered item it comes from ([`ItemId::NONE`] if none).
     item_id: ItemId,
+    /// The item opens with footnote markers ("*Aloe Barbadensis Leaf Juice"): it is a
+    /// footnote, not this ingredient, once the list has had a footnote or right after a star
+    /// or a full stop (see [`Parser::is_footnote`]).
+    opens_with_marker: bool,
+}
+
+impl UsualIngredient {
+    /// Whether the list's footnote state lets the item be this ingredient, after `before`.
+    #[inline]
+    fn stands_after(&self, before: Boundary, seen_footnote: bool) -> bool {
+        !self.opens_with_marker
+            || !(seen_footnote || matches!(before, Boundary::Star | Boundary::Stop))
+    }
 }
 
 /// A plain item (see [`Parser::plain_item_end`]) found where an item starts, not yet in the
@@ -1293,6 +1306,7 @@ impl<'a> Parser<'a> {
             name: (s, e),
             percent: None,
             item_id: ItemId::NONE,
+            opens_with_marker: false,
         });
         if !self.take_usual(before, after, as_printed) {
             self.unusual_item(s, e, before, after, scan);
@@ -1344,9 +1358,17 @@ impl<'a> Parser<'a> {
                 name: (s, e),
                 percent: None,
                 item_id: ItemId::NONE,
+                opens_with_marker: false,
             });
         }
-        if matches!(b[s], b'+' | b'(' | b'[' | 0xC2) || self.starts_with_marker(s) {
+        if matches!(b[s], b'+' | b'(' | b'[' | 0xC2) {
+            return None;
+        }
+        // Markers before the name: an ingredient unless its words read like a footnote's
+        // ("*Certified organic"); whether the list's state lets it be one is decided where it
+        // is taken ([`UsualIngredient::stands_after`]), as [`Parser::is_footnote`] does.
+        let opens_with_marker = self.starts_with_marker(s);
+        if opens_with_marker && self.footnote_phrase(self.after_markers(s, e), e) {
             return None;
         }
         let (Cow::Borrowed(name), percent) = self.clean(s, e, scan.plain_bytes()) else {
@@ -1358,6 +1380,7 @@ impl<'a> Parser<'a> {
             name: (start, start + name.len()),
             percent,
             item_id: ItemId::NONE,
+            opens_with_marker,
         })
     }
 
@@ -1381,6 +1404,7 @@ impl<'a> Parser<'a> {
             && self.mode == Mode::Normal
             && before != Boundary::Percent
             && self.section != Section::Active
+            && usual.stands_after(before, self.seen_footnote)
         {
             self.push_usual(usual);
             return true;
@@ -1478,7 +1502,10 @@ impl<'a> Parser<'a> {
             let Some(facts) = cache.get(hash, &b[s..s + len]) else {
                 return s;
             };
-            let Some(usual) = facts.usual(s).filter(|_| groups || !facts.has_brackets()) else {
+            let Some(usual) = facts.usual(s).filter(|usual| {
+                (groups || !facts.has_brackets())
+                    && usual.stands_after(Boundary::Comma, self.seen_footnote)
+            }) else {
                 return s;
             };
             self.push_usual(usual);
@@ -1547,7 +1574,8 @@ impl<'a> Parser<'a> {
     /// Where the plain item starting at `s` ends, if it is one: a separating comma follows it
     /// within [`MAX_CACHED_ITEM`] bytes, with only bytes before it that the scanner reads
     /// without stopping, hyphens between letters or digits (`PEG-40`), which never separate,
-    /// and (while `groups` says that brackets are still paired where they are met, as
+    /// stars before the name (`*Aloe Vera`: before any letter they separate nothing), and
+    /// (while `groups` says that brackets are still paired where they are met, as
     /// [`Parser::scan`] does until one does not close nearby) bracket groups that close in the
     /// item and do not open a "may contain" list (`Aqua (Water)`). The caller looks for plain
     /// items only where an item starts the text or follows a byte that is neither a space nor
@@ -1618,6 +1646,9 @@ impl<'a> Parser<'a> {
                 // ("Oil*"): neither ends the item.
                 b'%' if b.get(i + 1).is_none_or(|&c| c == b',') => i += 1,
                 b'*' if i > s && !b[i - 1].is_ascii_whitespace() => i += 1,
+                // Footnote markers before the name ("*Aloe Barbadensis Leaf Juice"): before any
+                // letter the scanner reads them as ordinary bytes.
+                b'*' if b[s..i].iter().all(|&c| c == b' ' || c == b'*') => i += 1,
                 b'(' | b'[' | b'{' if groups && !may_contain_group_at(b, i) => {
                     i = group_end(b, i, limit - i)? + 1;
                 }
@@ -1811,11 +1842,16 @@ impl<'a> Parser<'a> {
         if self.seen_footnote || matches!(before, Boundary::Star | Boundary::Stop) {
             return true;
         }
+        self.footnote_phrase(self.after_markers(s, e), e)
+    }
+
+    /// Where the footnote markers at the start of `[s, e)` end.
+    fn after_markers(&self, s: usize, e: usize) -> usize {
         let mut j = s;
         while j < e && self.starts_with_marker(j) {
             j += self.char_at(j).map_or(1, char::len_utf8);
         }
-        self.footnote_phrase(j, e)
+        j
     }
 
     /// Whether the text at `j` reads like a footnote's explanation: "Organic", "Certified
@@ -4773,6 +4809,51 @@ mod tests {
         ] {
             same_with_cache(text, &mut cache);
         }
+    }
+
+    #[test]
+    fn a_remembered_item_opening_with_markers_is_a_footnote_where_the_list_says_so() {
+        // "*Aloe Barbadensis Leaf Juice" is remembered as an ingredient; after a footnote has
+        // been seen, or right after a star or a full stop, the same bytes are a footnote, and
+        // the cache must give what a fresh read gives.
+        let mut cache = ItemCache::new();
+        let warm = "Aqua, *Aloe Barbadensis Leaf Juice, **Rosa Damascena Flower Oil, *Organic, \
+                    Glycerin";
+        let parsed = same_with_cache(warm, &mut cache);
+        let names: Vec<&str> = parsed.ingredients.iter().map(|i| &*i.text).collect();
+        assert_eq!(
+            names,
+            [
+                "Aqua",
+                "Aloe Barbadensis Leaf Juice",
+                "Rosa Damascena Flower Oil",
+                "Glycerin"
+            ]
+        );
+        assert_eq!(parsed.dropped[0].text, "*Organic");
+        for text in [
+            "Aqua, *Organic, *Aloe Barbadensis Leaf Juice, **Rosa Damascena Flower Oil, Glycerin",
+            "Aqua, Glycerin. *Aloe Barbadensis Leaf Juice, **Rosa Damascena Flower Oil",
+            "Aqua, Glycerin *Aloe Barbadensis Leaf Juice, **Rosa Damascena Flower Oil",
+            "*Aloe Barbadensis Leaf Juice, Aqua, *Certified organic, *Aloe Barbadensis Leaf Juice",
+            "Ingredients: *Aloe Barbadensis Leaf Juice, Aqua",
+            "Aqua, * Aloe Barbadensis Leaf Juice, *, **, Glycerin",
+            "Aqua, *Aloe Barbadensis Leaf Juice 2%, *Aloe Barbadensis Leaf Juice (Organic), Mica",
+        ] {
+            same_with_cache(text, &mut cache);
+        }
+        // After a footnote, a remembered marker item is read as the footnote it now is.
+        let after = same_with_cache(
+            "Aqua, *Organic, *Aloe Barbadensis Leaf Juice, Glycerin",
+            &mut cache,
+        );
+        assert!(
+            after
+                .dropped
+                .iter()
+                .any(|d| d.text == "*Aloe Barbadensis Leaf Juice"),
+            "{after:?}"
+        );
     }
 
     #[test]
