@@ -924,14 +924,14 @@ impl MatchMemo {
     ) -> Vec<Rc<MemoisedMatch>> {
         let mut found = Vec::with_capacity(items.len());
         for item in items {
-            found.push(self.match_item(kb, &item.text, item.item_id));
+            found.push(self.item_match(kb, &item.text, item.item_id));
         }
         found
     }
 
     /// The match of one ingredient's cleaned text, by its item's number when it has one.
     #[inline]
-    fn match_item(&mut self, kb: &KnowledgeBase, text: &str, item_id: ItemId) -> Rc<MemoisedMatch> {
+    fn item_match(&mut self, kb: &KnowledgeBase, text: &str, item_id: ItemId) -> Rc<MemoisedMatch> {
         let Some(index) = item_id.index() else {
             return self.get(kb, text);
         };
@@ -1274,6 +1274,7 @@ mod tests {
             Some(&b"Glycerin"[..])
         );
     }
+
     #[test]
     fn names_in_left_out_text_are_recognised_without_suggestions() {
         let mut memo = MatchMemo::new();

@@ -700,9 +700,15 @@ impl UsualIngredient {
     /// Whether the list's footnote state lets the item be this ingredient, after `before`.
     #[inline]
     fn stands_after(&self, before: Boundary, seen_footnote: bool) -> bool {
-        !self.opens_with_marker
-            || !(seen_footnote || matches!(before, Boundary::Star | Boundary::Stop))
+        !self.opens_with_marker || !footnote_by_state(before, seen_footnote)
     }
+}
+
+/// Whether the list's state alone makes an item that opens with footnote markers a footnote:
+/// one was seen already, or the item follows a star or a full stop ([`Parser::is_footnote`]).
+#[inline]
+fn footnote_by_state(before: Boundary, seen_footnote: bool) -> bool {
+    seen_footnote || matches!(before, Boundary::Star | Boundary::Stop)
 }
 
 /// A plain item (see [`Parser::plain_item_end`]) found where an item starts, not yet in the
@@ -1839,7 +1845,7 @@ impl<'a> Parser<'a> {
 
     /// Whether an item starting with a marker is a footnote rather than a marked ingredient.
     fn is_footnote(&self, s: usize, e: usize, before: Boundary) -> bool {
-        if self.seen_footnote || matches!(before, Boundary::Star | Boundary::Stop) {
+        if footnote_by_state(before, self.seen_footnote) {
             return true;
         }
         self.footnote_phrase(self.after_markers(s, e), e)
