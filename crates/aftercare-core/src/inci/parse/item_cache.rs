@@ -8,10 +8,10 @@
 //! or the end of the text, and holds only bytes whose meaning does not depend on what follows
 //! the item: letters, digits, spaces, hyphens inside words, bracket groups that close in it and
 //! list nothing, a decimal point, a percentage before the comma, a marker after a name or
-//! stars before it, an abbreviation's full stop before a comma or a number. The parser only looks for plain items
-//! at the start of the text or after a byte that is neither a space nor a letter or digit, so
-//! that the scanner's look-behinds (a doubled space, the letters of an abbreviation) stay
-//! inside the item. Those facts therefore depend on the item's bytes alone, and a remembered
+//! stars before it, an abbreviation's full stop before a comma or a number. The parser only
+//! looks for plain items at the start of the text or after a byte that is neither a space nor
+//! a letter or digit, so that the scanner's look-behinds (a doubled space, the letters of an
+//! abbreviation) stay inside the item. Those facts therefore depend on the item's bytes alone, and a remembered
 //! item is not read again.
 //!
 //! Each remembered item has a number ([`ItemId`]) that the ingredient it gives carries
@@ -33,7 +33,7 @@ pub(super) const MAX_CACHED_ITEM: usize = 55;
 
 /// How many items the cache holds before it starts again empty: 7/8 of 65,536, so that the
 /// table (which grows when 7/8 full) never needs more than 65,536 slots of 77 bytes (5.0 MB).
-pub(crate) const CAPACITY: usize = 57_344;
+const CAPACITY: usize = 57_344;
 
 /// The number of a remembered item, from 0 up to [`CAPACITY`]: the order in which the cache
 /// took it since it last started again. The ingredient a remembered item gives carries it

@@ -697,6 +697,17 @@ struct UsualIngredient {
 }
 
 impl UsualIngredient {
+    /// The item `[s, e)` as printed: its whole span is the name, with no percentage.
+    fn printed(s: usize, e: usize) -> UsualIngredient {
+        UsualIngredient {
+            span: (s, e),
+            name: (s, e),
+            percent: None,
+            item_id: ItemId::NONE,
+            opens_with_marker: false,
+        }
+    }
+
     /// Whether the list's footnote state lets the item be this ingredient, after `before`.
     #[inline]
     fn stands_after(&self, before: Boundary, seen_footnote: bool) -> bool {
@@ -1307,13 +1318,9 @@ impl<'a> Parser<'a> {
 
     /// Handle one raw item `[s, e)` found between two boundaries.
     fn item(&mut self, s: usize, e: usize, before: Boundary, after: Boundary, scan: &ItemScan) {
-        let as_printed = self.as_printed(s, e, scan).map(|(s, e)| UsualIngredient {
-            span: (s, e),
-            name: (s, e),
-            percent: None,
-            item_id: ItemId::NONE,
-            opens_with_marker: false,
-        });
+        let as_printed = self
+            .as_printed(s, e, scan)
+            .map(|(s, e)| UsualIngredient::printed(s, e));
         if !self.take_usual(before, after, as_printed) {
             self.unusual_item(s, e, before, after, scan);
         }
@@ -1352,20 +1359,16 @@ impl<'a> Parser<'a> {
     /// What [`Parser::core`] makes of the item `[s, e)` where the list's state is the usual one
     /// (see [`Parser::take_usual`]), when its bytes alone decide it: the name as printed (see
     /// [`Parser::as_printed`]), or else the cleaned name when it is one stretch of the input
-    /// (`Avobenzone 3.00%`, `Lavandula Angustifolia Oil*`) and the item cannot be a header,
-    /// prose, a footnote or a retailer code. Kept by [`ItemCache`]; for an item read once,
+    /// (`Avobenzone 3.00%`, `Lavandula Angustifolia Oil*`, `*Aloe Vera`) and the item cannot
+    /// be a header, prose or a retailer code, nor a footnote by its words (whether the list's
+    /// state makes an item opening with markers a footnote is decided where the ingredient is
+    /// taken: [`UsualIngredient::stands_after`]). Kept by [`ItemCache`]; for an item read once,
     /// [`Parser::core`] decides the same with no need for this.
     fn usual_ingredient(&self, s: usize, e: usize, scan: &ItemScan) -> Option<UsualIngredient> {
         let b = self.b;
         let (s, e) = self.usual_candidate(s, e, scan)?;
         if b[s].is_ascii_alphanumeric() && self.is_plain(s, e, scan.plain_bytes()) {
-            return Some(UsualIngredient {
-                span: (s, e),
-                name: (s, e),
-                percent: None,
-                item_id: ItemId::NONE,
-                opens_with_marker: false,
-            });
+            return Some(UsualIngredient::printed(s, e));
         }
         if matches!(b[s], b'+' | b'(' | b'[' | 0xC2) {
             return None;
