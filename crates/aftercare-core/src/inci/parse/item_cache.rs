@@ -27,12 +27,19 @@ use hashbrown::HashTable;
 use super::{ItemScan, Survey, UsualIngredient};
 use crate::inci::memo_key::{key_hash, same_bytes};
 
-/// The longest item, in bytes, that the cache keeps: 98% of the items of the labelled sample
-/// are no longer (an entry is then 76 bytes: length, bytes, 20 bytes of facts).
-pub(super) const MAX_CACHED_ITEM: usize = 55;
+/// The longest item, in bytes, that the cache keeps (its facts count bytes from the item's
+/// start in a byte): all but a few items of the labelled sample ("Bacillus/Comamonas/…
+/// Ferment Filtrate" is one of them).
+pub(super) const MAX_CACHED_ITEM: usize = 255;
+
+/// The longest item, in bytes, that the cache keeps in its table: 98% of the items of the
+/// labelled sample are no longer (an entry is then 76 bytes: length, bytes, 20 bytes of
+/// facts). A longer one (a copolymer, a ferment filtrate) is kept with its bytes on the heap.
+const MAX_INLINE_ITEM: usize = 55;
 
 /// How many items the cache holds before it starts again empty: 7/8 of 65,536, so that the
 /// table (which grows when 7/8 full) never needs more than 65,536 slots of 77 bytes (5.0 MB).
+/// The long items count towards it too.
 const CAPACITY: usize = 57_344;
 
 /// The number of a remembered item, from 0 up to [`CAPACITY`]: the order in which the cache
@@ -58,13 +65,16 @@ impl ItemId {
 /// checker's [`crate::inci::MatchMemo`] holds one).
 #[derive(Default, Clone)]
 pub struct ItemCache {
+    /// The items of at most [`MAX_INLINE_ITEM`] bytes.
     table: HashTable<CachedItem>,
+    /// The longer ones.
+    long: HashTable<LongItem>,
 }
 
 impl std::fmt::Debug for ItemCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ItemCache")
-            .field("items", &self.table.len())
+            .field("items", &self.len())
             .finish()
     }
 }
@@ -72,7 +82,7 @@ impl std::fmt::Debug for ItemCache {
 #[derive(Clone, Copy)]
 struct CachedItem {
     len: u8,
-    bytes: [u8; MAX_CACHED_ITEM],
+    bytes: [u8; MAX_INLINE_ITEM],
     facts: ItemFacts,
 }
 
@@ -80,6 +90,13 @@ impl CachedItem {
     fn bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]
     }
+}
+
+/// An item longer than [`MAX_INLINE_ITEM`] bytes.
+#[derive(Clone)]
+struct LongItem {
+    bytes: Box<[u8]>,
+    facts: ItemFacts,
 }
 
 /// What reading a plain item taught the scanner: its [`ItemScan`] (without the word
@@ -217,11 +234,23 @@ impl ItemCache {
     }
 
     /// The facts of the item `item` (of hash `hash`, its [`ItemCache::hash`]), if it was read
-    /// before.
-    #[inline]
+    /// before. Always inlined: it is most of the parser's fast path (`Parser::take_remembered_run`).
+    #[inline(always)]
     pub(super) fn get(&self, hash: u64, item: &[u8]) -> Option<ItemFacts> {
-        self.table
-            .find(hash, |stored| same_bytes(stored.bytes(), item))
+        if item.len() <= MAX_INLINE_ITEM {
+            self.table
+                .find(hash, |stored| same_bytes(stored.bytes(), item))
+                .map(|stored| stored.facts)
+        } else {
+            self.long_item(hash, item)
+        }
+    }
+
+    /// [`ItemCache::get`] for an item longer than [`MAX_INLINE_ITEM`] bytes.
+    #[cold]
+    fn long_item(&self, hash: u64, item: &[u8]) -> Option<ItemFacts> {
+        self.long
+            .find(hash, |stored| same_bytes(&stored.bytes, item))
             .map(|stored| stored.facts)
     }
 
@@ -240,12 +269,21 @@ impl ItemCache {
         if let Some(kept) = self.get(hash, item) {
             return kept.id;
         }
-        if self.table.len() >= CAPACITY {
+        if self.len() >= CAPACITY {
             self.table.clear();
+            self.long.clear();
         }
         // Below CAPACITY, so it fits.
-        facts.id = ItemId(self.table.len() as u32);
-        let mut bytes = [0; MAX_CACHED_ITEM];
+        facts.id = ItemId(self.len() as u32);
+        if item.len() > MAX_INLINE_ITEM {
+            let bytes = item.into();
+            self.long
+                .insert_unique(hash, LongItem { bytes, facts }, |stored| {
+                    key_hash(&stored.bytes)
+                });
+            return facts.id;
+        }
+        let mut bytes = [0; MAX_INLINE_ITEM];
         bytes[..item.len()].copy_from_slice(item);
         self.table
             .insert_unique(hash, CachedItem { len, bytes, facts }, |stored| {
@@ -256,12 +294,12 @@ impl ItemCache {
 
     /// How many items the cache holds.
     pub fn len(&self) -> usize {
-        self.table.len()
+        self.table.len() + self.long.len()
     }
 
     /// Whether the cache is empty.
     pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
+        self.len() == 0
     }
 }
 
@@ -348,12 +386,12 @@ mod tests {
 
     #[test]
     fn an_entry_is_seventy_six_bytes() {
-        // The figure `MAX_CACHED_ITEM` and the docs give (5.0 MB for a full cache).
+        // The figure `MAX_INLINE_ITEM` and the docs give (5.0 MB for a full cache).
         assert_eq!(std::mem::size_of::<CachedItem>(), 76);
     }
 
     #[test]
-    fn long_items_are_not_kept() {
+    fn items_too_long_are_not_kept() {
         let mut cache = ItemCache::new();
         let item = [b'a'; MAX_CACHED_ITEM + 1];
         cache.insert(ItemCache::hash(&item), &item, facts(1));
@@ -364,18 +402,59 @@ mod tests {
     }
 
     #[test]
+    fn long_items_are_kept_apart_and_numbered_with_the_others() {
+        let mut cache = ItemCache::new();
+        let short = b" Glycerin".as_slice();
+        let inline = [b'b'; MAX_INLINE_ITEM];
+        let long = [b'b'; MAX_INLINE_ITEM + 1];
+        let longest = [b'c'; MAX_CACHED_ITEM];
+        let mut ids = Vec::new();
+        for (words, item) in [short, &long, &inline, &longest].into_iter().enumerate() {
+            ids.push(cache.insert(ItemCache::hash(item), item, facts(words as u8)));
+        }
+        // One count and one sequence of numbers for both kinds.
+        assert_eq!(ids, [ItemId(0), ItemId(1), ItemId(2), ItemId(3)]);
+        assert_eq!(
+            (cache.table.len(), cache.long.len(), cache.len()),
+            (2, 2, 4)
+        );
+        for (words, item) in [short, &long, &inline, &longest].into_iter().enumerate() {
+            let found = cache.get(ItemCache::hash(item), item).expect("kept");
+            assert_eq!((found.words, found.id), (words as u8, ids[words]));
+        }
+        // A long item that differs in its last byte only, under the kept one's hash: not it.
+        let mut other = long;
+        other[MAX_INLINE_ITEM] = b'x';
+        assert_eq!(cache.get(ItemCache::hash(&long), &other), None);
+        assert_eq!(cache.get(ItemCache::hash(&other), &other), None);
+        // Kept again: its number back, nothing added.
+        assert_eq!(
+            cache.insert(ItemCache::hash(&long), &long, facts(9)),
+            ids[1]
+        );
+        assert_eq!(cache.len(), 4);
+    }
+
+    #[test]
     fn starts_again_when_full() {
         let mut cache = ItemCache::new();
-        for i in 0..=CAPACITY {
+        let long = format!("Long {}", "x".repeat(MAX_INLINE_ITEM));
+        cache.insert(ItemCache::hash(long.as_bytes()), long.as_bytes(), facts(2));
+        for i in 1..=CAPACITY {
             let item = format!("Item {i}");
             cache.insert(ItemCache::hash(item.as_bytes()), item.as_bytes(), facts(2));
         }
+        // The long item counted: the last item started the cache again, long items included.
         assert_eq!(cache.len(), 1);
+        assert_eq!(
+            cache.get(ItemCache::hash(long.as_bytes()), long.as_bytes()),
+            None
+        );
         // The numbers start again too: the last item is number 0, the first is forgotten.
         let last = format!("Item {CAPACITY}");
         let found = cache.get(ItemCache::hash(last.as_bytes()), last.as_bytes());
         assert_eq!(found.map(|f| f.id), Some(ItemId(0)));
-        assert_eq!(cache.get(ItemCache::hash(b"Item 0"), b"Item 0"), None);
+        assert_eq!(cache.get(ItemCache::hash(b"Item 1"), b"Item 1"), None);
     }
 
     #[test]

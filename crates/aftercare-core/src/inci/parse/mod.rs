@@ -4821,6 +4821,48 @@ mod tests {
     }
 
     #[test]
+    fn long_items_are_remembered_and_give_what_a_fresh_read_gives() {
+        // Copolymers and ferment filtrates run past the cache's inline entries (55 bytes):
+        // they are kept too, up to 255 bytes, and come back as a fresh read gives them, in the
+        // usual state and out of it.
+        let copolymer = "Hydroxyethyl Acrylate/Sodium Acryloyldimethyl Taurate Copolymer";
+        let filtrate = "Bacillus/Comamonas/Lysinibacillus/Nonfat Dry Milk/Hydrolyzed Sea Bream \
+                        Scales Ferment Filtrate";
+        let bracketed = "Persea Gratissima (Extra Virgin, Cold Pressed Avocado) Oil";
+        let too_long = format!("{} Extract", "Camellia Sinensis Leaf/".repeat(12));
+        assert!(copolymer.len() > 55 && filtrate.len() > 55 && too_long.len() > 255);
+        let mut cache = ItemCache::new();
+        let warm = format!("Aqua, {copolymer}, {filtrate}, {bracketed}, {too_long}, Glycerin.");
+        let parsed = same_with_cache(&warm, &mut cache);
+        let names: Vec<&str> = parsed.ingredients.iter().map(|i| &*i.text).collect();
+        assert_eq!(
+            names,
+            [
+                "Aqua", copolymer, filtrate, bracketed, &too_long, "Glycerin"
+            ]
+        );
+        // Remembered, with a number, all but the one over 255 bytes.
+        let again = parse_inci_list_cached(&warm, &mut cache);
+        let numbered: Vec<bool> = again
+            .ingredients
+            .iter()
+            .map(|i| i.item_id.index().is_some())
+            .collect();
+        assert_eq!(numbered, [true, true, true, true, false, true]);
+        for text in [
+            format!("{copolymer}, Aqua, {filtrate}."),
+            format!("Ingredients: {filtrate}, {copolymer} 2%, {copolymer}"),
+            format!("Aqua, {copolymer}. {filtrate}: Glycerin"),
+            format!("Aqua, *Organic, *{copolymer}, {filtrate}*, Glycerin"),
+            format!("Free from parabens, {copolymer}, {filtrate}. Aqua"),
+            format!("Active ingredients: Zinc Oxide 20%, {copolymer}, {bracketed}"),
+            format!("Aqua [+/- {copolymer}, {filtrate}], {bracketed}"),
+        ] {
+            same_with_cache(&text, &mut cache);
+        }
+    }
+
+    #[test]
     fn a_remembered_item_opening_with_markers_is_a_footnote_where_the_list_says_so() {
         // "*Aloe Barbadensis Leaf Juice" is remembered as an ingredient; after a footnote has
         // been seen, or right after a star or a full stop, the same bytes are a footnote, and
