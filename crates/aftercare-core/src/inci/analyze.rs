@@ -123,10 +123,14 @@ impl Product<'_> {
         self.product_type == Some(ProductType::Sunscreen) || self.name_has(SUNSCREEN_NAME_WORDS)
     }
 
+    /// Whether the name holds one of `words` (upper-case ASCII), in any case.
     fn name_has(&self, words: &[&str]) -> bool {
         self.name.is_some_and(|name| {
-            let upper = name.to_ascii_uppercase();
-            words.iter().any(|w| upper.contains(w))
+            words.iter().any(|word| {
+                name.as_bytes()
+                    .windows(word.len())
+                    .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+            })
         })
     }
 }
@@ -616,10 +620,12 @@ impl<'p> Checker<'p> {
         // memory. Then whether the list declares its actives (it decides whether zinc oxide or
         // titanium dioxide is the sunscreen active), then each ingredient in one step.
         let matches = memo.match_items(self.kb, &parsed.ingredients);
+        let (scrub, sunscreen) = (product.is_scrub(), product.is_sunscreen());
         let context = ListContext {
-            scrub: product.is_scrub(),
-            sunscreen: product.is_sunscreen(),
-            actives_declared: declares_actives(&parsed.ingredients, &matches),
+            scrub,
+            sunscreen,
+            // Read only for a sunscreen (`ListContext::is_sunscreen_active`).
+            actives_declared: sunscreen && declares_actives(&parsed.ingredients, &matches),
         };
         let assess = |item: usize, part: usize, span, matched, summary| {
             self.assess(
@@ -678,7 +684,7 @@ impl<'p> Checker<'p> {
         // it is one ("Enzyme Exfoliating Polish"), whatever its type.
         let rule_types = [
             product.product_type.map(ProductType::id),
-            (product.is_scrub() == Some(true)).then_some(ProductType::Scrub.id()),
+            (scrub == Some(true)).then_some(ProductType::Scrub.id()),
         ];
         let product_rules: Vec<ProductRuleCheck<'a>> = self
             .product_restrictions
@@ -1090,19 +1096,23 @@ struct Tally {
 impl Tally {
     fn add(&mut self, ruling: &Ruling<'_>) {
         match ruling.status {
+            // Most ingredients: nothing to tally.
+            Status::Ok | Status::Recommended => return,
+            Status::Unknown => {
+                self.unknown = true;
+                return;
+            }
             Status::Wait => {
                 self.wait = true;
                 self.usable_from = self.usable_from.max(ruling.until);
             }
-            Status::Unknown => self.unknown = true,
             Status::Caution => self.caution = true,
-            Status::Ok | Status::Recommended => {}
         }
-        let preferred = match (ruling.status, ruling.decision) {
-            (
-                Status::Wait | Status::Caution,
-                Decision::Restriction { .. } | Decision::ProductRule { .. },
-            ) => ruling.better_from.or(ruling.until),
+        // A restriction or a product rule that holds the product back says when it is better.
+        let preferred = match ruling.decision {
+            Decision::Restriction { .. } | Decision::ProductRule { .. } => {
+                ruling.better_from.or(ruling.until)
+            }
             _ => None,
         };
         self.better_from = self.better_from.max(preferred);
