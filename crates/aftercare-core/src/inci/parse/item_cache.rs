@@ -7,8 +7,9 @@
 //! A plain item (`Parser::plain_item_end`) ends at a separating comma, a separating full stop
 //! or the end of the text, and holds only bytes whose meaning does not depend on what follows
 //! the item: letters, digits, spaces, hyphens inside words, bracket groups that close in it and
-//! list nothing, a decimal point, a percentage before the comma, a marker after a name or
-//! stars before it, an abbreviation's full stop before a comma or a number. The parser only
+//! list nothing, a decimal point, a comma inside locants or a decimal comma, a percentage
+//! before the comma, a marker after a name or stars before it, an abbreviation's full stop
+//! before a comma or a number. The parser only
 //! looks for plain items at the start of the text or after a byte that is neither a space nor
 //! a letter or digit, so that the scanner's look-behinds (a doubled space, the letters of an
 //! abbreviation) stay inside the item. Those facts therefore depend on the item's bytes alone, and a remembered

@@ -1583,13 +1583,14 @@ impl<'a> Parser<'a> {
     /// Where the plain item starting at `s` ends, if it is one: a separating comma follows it
     /// within [`MAX_CACHED_ITEM`] bytes, with only bytes before it that the scanner reads
     /// without stopping, hyphens between letters or digits (`PEG-40`), which never separate,
+    /// commas that do not separate (locants and decimal commas: `1,2-Hexanediol`, `9,6%`),
     /// stars before the name (`*Aloe Vera`: before any letter they separate nothing), and
     /// (while `groups` says that brackets are still paired where they are met, as
     /// [`Parser::scan`] does until one does not close nearby) bracket groups that close in the
     /// item and do not open a "may contain" list (`Aqua (Water)`). The caller looks for plain
     /// items only where an item starts the text or follows a byte that is neither a space nor
     /// a letter or digit, so that what the scanner learns of the item (a doubled space, an
-    /// abbreviation) depends on its bytes alone. See [`ItemCache`].
+    /// abbreviation, a locant) depends on its bytes alone. See [`ItemCache`].
     ///
     /// Returns the end and what ends the item there: a comma, a full stop that separates (not
     /// an abbreviation's: `Denat.` keeps it) or the end of the text.
@@ -1622,6 +1623,9 @@ impl<'a> Parser<'a> {
                 b',' if i > s && (b.get(i + 1) == Some(&b' ') || self.comma_separates(i)) => {
                     return Some((i, Boundary::Comma));
                 }
+                // A comma inside locants or a decimal comma ("1,2-Hexanediol", "9,6%"): the
+                // scanner reads it as part of the item, deciding from the same bytes.
+                b',' if i > s => i += 1,
                 b'.' => {
                     // One look back for an abbreviation serves both questions below (at the
                     // item's first byte there is none: the byte before it is no letter).
@@ -4815,6 +4819,48 @@ mod tests {
             "Water, Glycerin, Squalane, Retinol, Tocopherol",
             "Water, Glycerin, Retinol, Tocopherol. Mica, Water",
             "Water, Glycerin, Retinol, Tocopherol",
+        ] {
+            same_with_cache(text, &mut cache);
+        }
+    }
+
+    #[test]
+    fn items_with_locants_are_remembered_and_give_what_a_fresh_read_gives() {
+        // The comma of a locant or of a decimal separates nothing: such an item is remembered
+        // whole, and the same bytes with a separating comma are read as two items.
+        let mut cache = ItemCache::new();
+        let warm = "Aqua, 1,2-Hexanediol, Zinc Oxide 9,6%, N,N-Dimethyl Glycine, \
+                    Alpha,Alpha-Dimethyl-Vinyl-O-Menthenemethanol, 6,8-Dimethyl-2-Nonanol.";
+        let parsed = same_with_cache(warm, &mut cache);
+        let names: Vec<&str> = parsed.ingredients.iter().map(|i| &*i.text).collect();
+        assert_eq!(
+            names,
+            [
+                "Aqua",
+                "1,2-Hexanediol",
+                "Zinc Oxide",
+                "N,N-Dimethyl Glycine",
+                "Alpha,Alpha-Dimethyl-Vinyl-O-Menthenemethanol",
+                "6,8-Dimethyl-2-Nonanol"
+            ]
+        );
+        let again = parse_inci_list_cached(warm, &mut cache);
+        assert!(
+            again
+                .ingredients
+                .iter()
+                .all(|i| i.item_id.index().is_some()),
+            "{again:?}"
+        );
+        for text in [
+            "1,2-Hexanediol, Aqua",
+            "Aqua, 1,2, Glycerin, 1,2-Hexanediol",
+            "Aqua, 1,2. Glycerin, 1,2 %, 1,2-Hexanediol",
+            "Aqua,1,2-Hexanediol,Glycerin",
+            "Aqua, Zinc Oxide 9,6 %, Zinc Oxide 9,6%. 9,6%, Mica",
+            "Aqua, Vitamin E 1,2-Hexanediol, 1,2-Hexanediol (1,2-Diol), Glycerin",
+            "Aqua, (1,2-Hexanediol), *1,2-Hexanediol, 1,2-Hexanediol*, Glycerin",
+            "Ingredients: 1,2-Hexanediol: Aqua, 12,345,678-Hexanediol, 1,2-Hexanediol",
         ] {
             same_with_cache(text, &mut cache);
         }
