@@ -4,16 +4,16 @@
 //! What belongs here: [`ItemCache`], which keeps, for the bytes of a *plain item*, what
 //! reading those bytes taught the scanner: the classes of its bytes, its word survey, and the
 //! ingredient it gives where the list's state is the usual one (`Parser::usual_ingredient`).
-//! A plain item (`Parser::plain_item_end`) ends at a separating comma, a separating full stop
-//! or the end of the text, and holds only bytes whose meaning does not depend on what follows
-//! the item: letters, digits, spaces, hyphens inside words, bracket groups that close in it and
-//! list nothing, a decimal point, a comma inside locants or a decimal comma, a percentage
-//! before the comma, a marker after a name or stars before it, an abbreviation's full stop
-//! before a comma or a number. The parser only
-//! looks for plain items at the start of the text or after a byte that is neither a space nor
-//! a letter or digit, so that the scanner's look-behinds (a doubled space, the letters of an
-//! abbreviation) stay inside the item. Those facts therefore depend on the item's bytes alone, and a remembered
-//! item is not read again.
+//! A plain item (`Parser::plain_item_end`) ends at a separating comma, a separating full stop,
+//! a separating colon (a heading: "Ingredients:") or the end of the text, and holds only bytes
+//! whose meaning does not depend on what follows the item: letters, digits, spaces, hyphens
+//! inside words, bracket groups that close in it and list nothing, a decimal point, a comma
+//! inside locants or a decimal comma, a ratio's colon, a percentage before the comma, a marker
+//! after a name or stars before it, an abbreviation's full stop before a comma or a number.
+//! The parser only looks for plain items at the start of the text or after a byte that is
+//! neither a space nor a letter or digit, so that the scanner's look-behinds (a doubled space,
+//! the letters of an abbreviation or of a locant) stay inside the item. Those facts therefore
+//! depend on the item's bytes alone, and a remembered item is not read again.
 //!
 //! Each remembered item has a number ([`ItemId`]) that the ingredient it gives carries
 //! (`ParsedIngredient::item_id`), so that the checker's match memo can keep the item's match

@@ -1583,7 +1583,8 @@ impl<'a> Parser<'a> {
     /// Where the plain item starting at `s` ends, if it is one: a separating comma follows it
     /// within [`MAX_CACHED_ITEM`] bytes, with only bytes before it that the scanner reads
     /// without stopping, hyphens between letters or digits (`PEG-40`), which never separate,
-    /// commas that do not separate (locants and decimal commas: `1,2-Hexanediol`, `9,6%`),
+    /// commas that do not separate (locants and decimal commas: `1,2-Hexanediol`, `9,6%`) and
+    /// a ratio's colon (`Pigment Red 57:1`),
     /// stars before the name (`*Aloe Vera`: before any letter they separate nothing), and
     /// (while `groups` says that brackets are still paired where they are met, as
     /// [`Parser::scan`] does until one does not close nearby) bracket groups that close in the
@@ -1593,7 +1594,8 @@ impl<'a> Parser<'a> {
     /// abbreviation, a locant) depends on its bytes alone. See [`ItemCache`].
     ///
     /// Returns the end and what ends the item there: a comma, a full stop that separates (not
-    /// an abbreviation's: `Denat.` keeps it) or the end of the text.
+    /// an abbreviation's: `Denat.` keeps it), a colon that separates (a heading's:
+    /// `Ingredients:`) or the end of the text.
     #[inline]
     fn plain_item_end(&self, s: usize, groups: bool) -> Option<(usize, Boundary)> {
         let b = self.b;
@@ -1626,6 +1628,15 @@ impl<'a> Parser<'a> {
                 // A comma inside locants or a decimal comma ("1,2-Hexanediol", "9,6%"): the
                 // scanner reads it as part of the item, deciding from the same bytes.
                 b',' if i > s => i += 1,
+                // A colon ends a heading ("Ingredients:", "May contain (+/-):"), unless it is a
+                // ratio ("Pigment Red 57:1"), which the scanner reads as part of the item.
+                b':' if i > s => {
+                    if b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                        i += 1;
+                    } else {
+                        return Some((i, Boundary::Colon));
+                    }
+                }
                 b'.' => {
                     // One look back for an abbreviation serves both questions below (at the
                     // item's first byte there is none: the byte before it is no letter).
@@ -1691,8 +1702,13 @@ impl<'a> Parser<'a> {
         };
         if after == Boundary::Colon {
             // "Inactive Ingredients:", "May Contain (+/-):", and labels that end in header
-            // words ("Division: Skincare Ingredients:", "Day Cream Ingredients:").
-            if let Some((run_start, _, flags)) = self.header_run(s, e, true)
+            // words ("Division: Skincare Ingredients:", "Day Cream Ingredients:"). The
+            // headings of most labels are told at once.
+            let run = match common_heading(&self.b[s..e]) {
+                Some(flags) => Some((s, e, flags)),
+                None => self.header_run(s, e, true),
+            };
+            if let Some((run_start, _, flags)) = run
                 && ((run_start == s && flags.accepted_before_colon()) || flags.core || flags.may)
             {
                 self.header(s, e, flags);
@@ -2595,7 +2611,7 @@ enum HeaderWord {
     Separator,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct HeaderFlags {
     core: bool,
     active: bool,
@@ -2606,6 +2622,37 @@ struct HeaderFlags {
 }
 
 impl HeaderFlags {
+    const NONE: HeaderFlags = HeaderFlags {
+        core: false,
+        active: false,
+        inactive: false,
+        may: false,
+        weak: false,
+        filler: false,
+    };
+    /// "Ingredients".
+    const CORE: HeaderFlags = HeaderFlags {
+        core: true,
+        ..HeaderFlags::NONE
+    };
+    /// "May contain".
+    const MAY: HeaderFlags = HeaderFlags {
+        may: true,
+        ..HeaderFlags::NONE
+    };
+    /// "Inactive ingredients".
+    const INACTIVE: HeaderFlags = HeaderFlags {
+        inactive: true,
+        core: true,
+        ..HeaderFlags::NONE
+    };
+    /// "Active ingredients".
+    const ACTIVE: HeaderFlags = HeaderFlags {
+        active: true,
+        core: true,
+        ..HeaderFlags::NONE
+    };
+
     fn add(&mut self, word: HeaderWord) {
         match word {
             HeaderWord::Core => self.core = true,
@@ -2711,25 +2758,33 @@ fn header_word(word: &[u8]) -> Option<HeaderWord> {
     }
 }
 
-/// The headings printed on most labels, told at once by [`is_header_phrase`] (ASCII case
-/// ignored); a test checks that the word-by-word reading says the same of each.
-const COMMON_HEADINGS: [&[u8]; 6] = [
-    b"ingredients",
-    b"ingredient",
-    b"may contain (+/-)",
-    b"may contain",
-    b"inactive ingredients",
-    b"active ingredients",
+/// The headings printed on most labels, told at once (ASCII case ignored) by
+/// [`is_header_phrase`] and, before a colon, by [`Parser::core`], with what
+/// [`Parser::header_run`] finds in each: its tests check that reading them word by word says
+/// the same.
+const COMMON_HEADINGS: [(&[u8], HeaderFlags); 6] = [
+    (b"ingredients", HeaderFlags::CORE),
+    (b"ingredient", HeaderFlags::CORE),
+    (b"may contain (+/-)", HeaderFlags::MAY),
+    (b"may contain", HeaderFlags::MAY),
+    (b"inactive ingredients", HeaderFlags::INACTIVE),
+    (b"active ingredients", HeaderFlags::ACTIVE),
 ];
+
+/// What [`Parser::header_run`] finds in `text`, when it is one of the [`COMMON_HEADINGS`]: a run
+/// of header words that is the whole text.
+fn common_heading(text: &[u8]) -> Option<HeaderFlags> {
+    COMMON_HEADINGS
+        .iter()
+        .find(|(heading, _)| text.eq_ignore_ascii_case(heading))
+        .map(|&(_, flags)| flags)
+}
 
 /// Whether `text` is made of heading words only ("Ingredients", "Inactive ingredients", "May
 /// contain (+/-)"): a heading that can name no ingredient, unlike a label such as
 /// "Retinol: 0.5%".
 pub fn is_header_phrase(text: &[u8]) -> bool {
-    COMMON_HEADINGS
-        .iter()
-        .any(|heading| text.eq_ignore_ascii_case(heading))
-        || is_header_phrase_by_words(text)
+    common_heading(text).is_some() || is_header_phrase_by_words(text)
 }
 
 /// [`is_header_phrase`], word by word.
@@ -3651,11 +3706,28 @@ mod tests {
         ] {
             assert!(is_header_phrase(heading.as_bytes()), "{heading}");
         }
-        // The headings told at once are headings word by word too.
-        for heading in COMMON_HEADINGS {
+        // The headings told at once are headings word by word too, and what the parser's
+        // reading of their words finds is what the table says, whatever their case.
+        for (heading, flags) in COMMON_HEADINGS {
             assert!(is_header_phrase_by_words(heading), "{heading:?}");
             let upper = heading.to_ascii_uppercase();
             assert!(is_header_phrase(&upper) && is_header_phrase_by_words(&upper));
+            let title = String::from_utf8(heading.to_vec()).expect("ASCII");
+            let title = title
+                .split(' ')
+                .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+                .collect::<Vec<_>>()
+                .join(" ");
+            for text in [heading, &upper[..], title.as_bytes()] {
+                let text = std::str::from_utf8(text).expect("ASCII");
+                let parser = Parser::new(text);
+                assert_eq!(common_heading(text.as_bytes()), Some(flags));
+                assert_eq!(
+                    parser.header_run(0, text.len(), true),
+                    Some((0, text.len(), flags)),
+                    "{text}"
+                );
+            }
         }
         for label in [
             "Retinol",
@@ -4820,6 +4892,42 @@ mod tests {
             "Water, Glycerin, Retinol, Tocopherol. Mica, Water",
             "Water, Glycerin, Retinol, Tocopherol",
         ] {
+            same_with_cache(text, &mut cache);
+        }
+    }
+
+    #[test]
+    fn headings_before_a_colon_are_remembered_and_give_what_a_fresh_read_gives() {
+        // A heading ends at its colon: it is remembered like any plain item, and the parser
+        // still decides in the list's state what it is (a heading, a label, part of a
+        // sentence). A colon between digits (a ratio) ends nothing: it is part of the item.
+        let mut cache = ItemCache::new();
+        let texts = [
+            "Ingredients: Aqua, Glycerin, Water. May contain (+/-): CI 77491, CI 77891.",
+            "INGREDIENTS: Aqua, Glycerin",
+            "Ingredients:Aqua, Glycerin",
+            "Ingredients : Aqua, Glycerin",
+            "Inactive Ingredients: Aqua. Active Ingredients: Zinc Oxide 20%, Aqua",
+            "Active ingredients: Zinc Oxide 20%. Inactive ingredients: Aqua, Glycerin",
+            "Active ingredients (in each gram): Zinc Oxide 20%, Aqua",
+            "Aqua, Pigment Red 57:1, Glycerin",
+            "Aqua, Pigment Red 57:1: Glycerin, Ingredients: Mica",
+            "Retinol: 0.5%, Aqua, Retinol: Glycerin",
+            "Division: Skincare Ingredients: Aqua, Glycerin",
+            "Day Cream Ingredients: Aqua, Ingredients: Glycerin",
+            "Aqua, Glycerin. May contain: Mica, Ingredients",
+            "Free from parabens, Ingredients: Aqua, Glycerin",
+            "Aqua, *Ingredients: Glycerin, Ingredients:: Mica",
+            "Aqua [May contain: CI 77491, Ingredients: Mica], Glycerin",
+        ];
+        for text in texts {
+            same_with_cache(text, &mut cache);
+        }
+        let heading = b"Ingredients";
+        assert!(cache.get(ItemCache::hash(heading), heading).is_some());
+        let ratio = b" Pigment Red 57:1";
+        assert!(cache.get(ItemCache::hash(ratio), ratio).is_some());
+        for text in texts {
             same_with_cache(text, &mut cache);
         }
     }
