@@ -127,9 +127,11 @@ impl Product<'_> {
     fn name_has(&self, words: &[&str]) -> bool {
         self.name.is_some_and(|name| {
             words.iter().any(|word| {
-                name.as_bytes()
-                    .windows(word.len())
-                    .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+                word.is_empty()
+                    || name
+                        .as_bytes()
+                        .windows(word.len())
+                        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
             })
         })
     }

@@ -40,8 +40,10 @@ const MAX_INLINE_ITEM: usize = 55;
 
 /// How many items the cache holds before it starts again empty: 7/8 of 65,536, so that the
 /// table (which grows when 7/8 full) never needs more than 65,536 slots of 77 bytes (5.0 MB).
-/// The long items count towards it too (were they all long: 57,344 items of up to 255 bytes on
-/// the heap and a table of 65,536 slots of 41 bytes, about 18 MB).
+/// The long items count towards it too. At worst (a start with short items, which leaves the
+/// first table at its size when it is emptied, then only long ones) that is 5.0 MB, plus a
+/// table of 65,536 slots of 41 bytes (2.7 MB), plus 57,344 items of up to 255 bytes on the
+/// heap (15 MB with the allocator's own bytes): about 23 MB.
 const CAPACITY: usize = 57_344;
 
 /// The number of a remembered item, from 0 up to [`CAPACITY`]: the order in which the cache
@@ -390,7 +392,7 @@ mod tests {
     fn an_entry_is_seventy_six_bytes_and_a_long_one_forty() {
         // The figure `MAX_INLINE_ITEM` and the docs give (5.0 MB for a full cache).
         assert_eq!(std::mem::size_of::<CachedItem>(), 76);
-        // And a long item's entry 40 bytes, its bytes apart (the 18 MB at worst of CAPACITY).
+        // And a long item's entry 40 bytes, its bytes apart (the 23 MB at worst of CAPACITY).
         assert_eq!(std::mem::size_of::<LongItem>(), 40);
     }
 
