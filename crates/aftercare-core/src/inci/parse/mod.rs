@@ -3747,6 +3747,11 @@ mod tests {
             .collect()
     }
 
+    /// The ingredients' names of a parsed list, in order.
+    fn names_in<'p>(parsed: &'p ParsedList<'_>) -> Vec<&'p str> {
+        parsed.ingredients.iter().map(|i| &*i.text).collect()
+    }
+
     fn dropped(text: &str) -> Vec<(DropReason, String)> {
         parse(text)
             .dropped
@@ -4940,9 +4945,8 @@ mod tests {
         let warm = "Aqua, 1,2-Hexanediol, Zinc Oxide 9,6%, N,N-Dimethyl Glycine, \
                     Alpha,Alpha-Dimethyl-Vinyl-O-Menthenemethanol, 6,8-Dimethyl-2-Nonanol.";
         let parsed = same_with_cache(warm, &mut cache);
-        let names: Vec<&str> = parsed.ingredients.iter().map(|i| &*i.text).collect();
         assert_eq!(
-            names,
+            names_in(&parsed),
             [
                 "Aqua",
                 "1,2-Hexanediol",
@@ -4988,9 +4992,8 @@ mod tests {
         let mut cache = ItemCache::new();
         let warm = format!("Aqua, {copolymer}, {filtrate}, {bracketed}, {too_long}, Glycerin.");
         let parsed = same_with_cache(&warm, &mut cache);
-        let names: Vec<&str> = parsed.ingredients.iter().map(|i| &*i.text).collect();
         assert_eq!(
-            names,
+            names_in(&parsed),
             [
                 "Aqua", copolymer, filtrate, bracketed, &too_long, "Glycerin"
             ]
@@ -5025,9 +5028,8 @@ mod tests {
         let warm = "Aqua, *Aloe Barbadensis Leaf Juice, **Rosa Damascena Flower Oil, *Organic, \
                     Glycerin";
         let parsed = same_with_cache(warm, &mut cache);
-        let names: Vec<&str> = parsed.ingredients.iter().map(|i| &*i.text).collect();
         assert_eq!(
-            names,
+            names_in(&parsed),
             [
                 "Aqua",
                 "Aloe Barbadensis Leaf Juice",
