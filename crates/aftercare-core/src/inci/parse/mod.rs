@@ -760,6 +760,12 @@ fn first_comma_hashed(bytes: &[u8]) -> Option<(usize, u64)> {
     Some((at + k, hash.finish(tail_word(&rest[..k]), at + k)))
 }
 
+/// Whether the colon at `pos` is a ratio's (`Pigment Red 57:1`), between two digits: it
+/// separates nothing.
+fn is_ratio_colon(b: &[u8], pos: usize) -> bool {
+    pos > 0 && b[pos - 1].is_ascii_digit() && b.get(pos + 1).is_some_and(u8::is_ascii_digit)
+}
+
 /// Whether what the scanner learns of an item starting at `s` depends on the item's bytes
 /// alone. It looks back before a byte in two places, a doubled space and the letters of an
 /// abbreviation before its full stop; where the byte before the item is a space or a letter or
@@ -1075,12 +1081,7 @@ impl<'a> Parser<'a> {
             b'\n' => Some((Boundary::Newline, 1)),
             b'\r' => Some((Boundary::Newline, if next == Some(b'\n') { 2 } else { 1 })),
             b'.' => self.stop_separates(pos).then_some((Boundary::Stop, 1)),
-            b':' => {
-                let ratio = pos > 0
-                    && b[pos - 1].is_ascii_digit()
-                    && next.is_some_and(|d| d.is_ascii_digit());
-                (!ratio).then_some((Boundary::Colon, 1))
-            }
+            b':' => (!is_ratio_colon(b, pos)).then_some((Boundary::Colon, 1)),
             b'-' => self
                 .dash_separates(pos, 1, has_letter)
                 .then_some((Boundary::Dash, 1)),
@@ -1631,7 +1632,7 @@ impl<'a> Parser<'a> {
                 // A colon ends a heading ("Ingredients:", "May contain (+/-):"), unless it is a
                 // ratio ("Pigment Red 57:1"), which the scanner reads as part of the item.
                 b':' if i > s => {
-                    if b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                    if is_ratio_colon(b, i) {
                         i += 1;
                     } else {
                         return Some((i, Boundary::Colon));
@@ -1702,13 +1703,8 @@ impl<'a> Parser<'a> {
         };
         if after == Boundary::Colon {
             // "Inactive Ingredients:", "May Contain (+/-):", and labels that end in header
-            // words ("Division: Skincare Ingredients:", "Day Cream Ingredients:"). The
-            // headings of most labels are told at once.
-            let run = match common_heading(&self.b[s..e]) {
-                Some(flags) => Some((s, e, flags)),
-                None => self.header_run(s, e, true),
-            };
-            if let Some((run_start, _, flags)) = run
+            // words ("Division: Skincare Ingredients:", "Day Cream Ingredients:").
+            if let Some((run_start, _, flags)) = self.header_run(s, e, true)
                 && ((run_start == s && flags.accepted_before_colon()) || flags.core || flags.may)
             {
                 self.header(s, e, flags);
@@ -2226,8 +2222,22 @@ impl<'a> Parser<'a> {
     /// A run of header words in `[s, e)`: with `suffix == false`, the run that starts the item
     /// (`Inactive ingredients water, …`, accepted only if it names a header); with `suffix ==
     /// true`, the run that ends it (`Division: Skincare Ingredients`). Returns the run's start
-    /// and end and what it says.
+    /// and end and what it says. The headings of most labels ([`COMMON_HEADINGS`]) are told at
+    /// once: either way, the run is the whole item.
     fn header_run(&self, s: usize, e: usize, suffix: bool) -> Option<(usize, usize, HeaderFlags)> {
+        match common_heading(&self.b[s..e]) {
+            Some(flags) => Some((s, e, flags)),
+            None => self.header_run_by_words(s, e, suffix),
+        }
+    }
+
+    /// [`Parser::header_run`], word by word.
+    fn header_run_by_words(
+        &self,
+        s: usize,
+        e: usize,
+        suffix: bool,
+    ) -> Option<(usize, usize, HeaderFlags)> {
         let mut i = s;
         let mut run: Option<(usize, usize, HeaderFlags)> = None;
         let mut whole = true;
@@ -2759,9 +2769,8 @@ fn header_word(word: &[u8]) -> Option<HeaderWord> {
 }
 
 /// The headings printed on most labels, told at once (ASCII case ignored) by
-/// [`is_header_phrase`] and, before a colon, by [`Parser::core`], with what
-/// [`Parser::header_run`] finds in each: its tests check that reading them word by word says
-/// the same.
+/// [`is_header_phrase`] and [`Parser::header_run`], with what the word-by-word reading of
+/// `header_run` finds in each: its tests check that it says the same.
 const COMMON_HEADINGS: [(&[u8], HeaderFlags); 6] = [
     (b"ingredients", HeaderFlags::CORE),
     (b"ingredient", HeaderFlags::CORE),
@@ -2772,7 +2781,8 @@ const COMMON_HEADINGS: [(&[u8], HeaderFlags); 6] = [
 ];
 
 /// What [`Parser::header_run`] finds in `text`, when it is one of the [`COMMON_HEADINGS`]: a run
-/// of header words that is the whole text.
+/// of header words that is the whole text, whether the run is looked for at its start or its
+/// end.
 fn common_heading(text: &[u8]) -> Option<HeaderFlags> {
     COMMON_HEADINGS
         .iter()
@@ -3722,11 +3732,13 @@ mod tests {
                 let text = std::str::from_utf8(text).expect("ASCII");
                 let parser = Parser::new(text);
                 assert_eq!(common_heading(text.as_bytes()), Some(flags));
-                assert_eq!(
-                    parser.header_run(0, text.len(), true),
-                    Some((0, text.len(), flags)),
-                    "{text}"
-                );
+                for suffix in [true, false] {
+                    assert_eq!(
+                        parser.header_run_by_words(0, text.len(), suffix),
+                        Some((0, text.len(), flags)),
+                        "{text}"
+                    );
+                }
             }
         }
         for label in [
