@@ -1496,31 +1496,55 @@ impl<'a> Parser<'a> {
     /// nothing changes the state (a comma before, a comma after; the byte before each item is
     /// that comma, so the look-behind guard holds), only the checks that cannot fail here are
     /// skipped.
-    #[inline]
-    fn take_remembered_run(&mut self, mut s: usize, groups: bool, cache: &ItemCache) -> usize {
+    ///
+    /// It is a function of its own, kept out of [`Parser::scan`], with the list's state in
+    /// locals: inlined in the scan, its loop would share the registers of the whole scan and
+    /// keep its values on the stack.
+    #[inline(never)]
+    fn take_remembered_run(&mut self, s: usize, groups: bool, cache: &ItemCache) -> usize {
         if self.mode != Mode::Normal || self.section == Section::Active {
             return s;
         }
-        let b = self.b;
-        loop {
-            let Some((len, hash)) = self.item_to_comma(s) else {
-                return s;
-            };
-            if b.get(s + len + 1) != Some(&b' ') {
-                return s;
+        let (b, text, section) = (self.b, self.text, self.section);
+        let seen_footnote = self.seen_footnote;
+        let slot = section.index();
+        let mut position = self.next_position[slot];
+        let ingredients = &mut self.out.ingredients;
+        let mut s = s;
+        while let Some((len, hash)) =
+            first_comma_hashed(&b[s..b.len().min(s + MAX_CACHED_ITEM + 1)])
+        {
+            if len == 0 || b.get(s + len + 1) != Some(&b' ') {
+                break;
             }
             let Some(facts) = cache.get(hash, &b[s..s + len]) else {
-                return s;
+                break;
             };
             let Some(usual) = facts.usual(s).filter(|usual| {
                 (groups || !facts.has_brackets())
-                    && usual.stands_after(Boundary::Comma, self.seen_footnote)
+                    && usual.stands_after(Boundary::Comma, seen_footnote)
             }) else {
-                return s;
+                break;
             };
-            self.push_usual(usual);
+            // What `Parser::push_usual` pushes (an empty name, dropped there, is left to it).
+            let (a, z) = usual.name;
+            let name = text.get(a..z).unwrap_or_default();
+            if name.is_empty() {
+                break;
+            }
+            ingredients.push(ParsedIngredient {
+                text: Cow::Borrowed(name),
+                span: usual.span.0..usual.span.1,
+                section,
+                percent: usual.percent,
+                position,
+                item_id: usual.item_id,
+            });
+            position += 1;
             s += len + 1;
         }
+        self.next_position[slot] = position;
+        s
     }
 
     /// The bytes from `s` to the first comma within reach of a remembered item (at most
