@@ -650,17 +650,14 @@ impl<'p> Checker<'p> {
             check
         };
         let ingredients: Vec<IngredientCheck<'a>> = if matches.iter().all(|m| m.parts.len() == 1) {
-            // The usual list, where no item was split: collected from an iterator of known
-            // length, each ingredient is written once, in place.
-            matches
-                .into_iter()
-                .zip(&parsed.ingredients)
-                .enumerate()
-                .map(|(index, (matched, item))| {
-                    let summary = matched.first_summary();
-                    tallied(assess(index, 0, item.span.clone(), matched, summary))
-                })
-                .collect()
+            self.assess_unsplit(
+                &context,
+                &parsed.ingredients,
+                matches,
+                hours,
+                &mut categories,
+                &mut tally,
+            )
         } else {
             let mut ingredients = Vec::with_capacity(parsed.ingredients.len() + 4);
             for ((index, item), matched) in parsed.ingredients.iter().enumerate().zip(matches) {
@@ -827,6 +824,47 @@ impl<'p> Checker<'p> {
             notes,
             ruling: self.rule_ingredient(&summary, categories, notes, hours),
         }
+    }
+
+    /// [`Checker::assess`] for each ingredient of the usual list, where no item was split
+    /// (`matches[i]` is the match of `items[i]`), tallying the categories and the statuses on
+    /// the way. Collected from an iterator of known length, each ingredient is written once, in
+    /// place. A function of its own, with its tallies in locals: inlined in
+    /// [`Checker::check_with`], its loop would keep its values on the stack.
+    #[inline(never)]
+    fn assess_unsplit(
+        &self,
+        context: &ListContext,
+        items: &[ParsedIngredient<'_>],
+        matches: Vec<Rc<MemoisedMatch>>,
+        hours: Hours,
+        categories: &mut CategorySet,
+        tally: &mut Tally,
+    ) -> Vec<IngredientCheck<'p>> {
+        let (mut all, mut seen) = (*categories, *tally);
+        let checks = matches
+            .into_iter()
+            .zip(items)
+            .enumerate()
+            .map(|(index, (matched, item))| {
+                let summary = matched.first_summary();
+                let check = self.assess(
+                    context,
+                    items,
+                    index,
+                    0,
+                    item.span.clone(),
+                    matched,
+                    summary,
+                    hours,
+                );
+                all = all.union(check.categories);
+                seen.add(&check.ruling);
+                check
+            })
+            .collect();
+        (*categories, *tally) = (all, seen);
+        checks
     }
 
     /// The status of an ingredient (a matched part with its categories in this product) at
@@ -1233,14 +1271,17 @@ fn validate_text(text: &str) -> Result<(), CheckError> {
     }
     // Control characters: C0 except white space, DEL, and C1 (U+0080-U+009F). The byte scan has
     // no early exit so that it vectorises, and tells on the way whether the text is ASCII;
-    // real lists are a few hundred bytes. It looks only for a byte below 0x20 or DEL (two
-    // comparisons a byte); most lists have none, and the exact test (white space is allowed)
-    // runs only on those that do.
+    // real lists are a few hundred bytes. It keeps the smallest byte, whether a DEL was seen
+    // and the OR of all bytes (three cheap vector steps a block); most lists have no byte
+    // below 0x20 nor a DEL, and the exact test (white space is allowed) runs only on those
+    // that do.
     let bytes = text.as_bytes();
-    let (low, any_high) = bytes.iter().fold((0u8, 0u8), |(low, high), &b| {
-        (low | u8::from(b < 0x20 || b == 0x7F), high | b)
-    });
-    let c0 = low != 0
+    let (smallest, del, any_high) = bytes
+        .iter()
+        .fold((u8::MAX, 0u8, 0u8), |(smallest, del, high), &b| {
+            (smallest.min(b), del | u8::from(b == 0x7F), high | b)
+        });
+    let c0 = (smallest < 0x20 || del != 0)
         && bytes
             .iter()
             .any(|&b| (b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F);
