@@ -26,7 +26,13 @@
 //!   `usable_from_hours` says when all of it has ended), else `unknown` if an ingredient is not
 //!   recognised, else `caution` if any caution applies, else `ok`.
 
-use std::{borrow::Cow, ops::Range, rc::Rc};
+use std::{
+    borrow::Cow,
+    cell::Cell,
+    ops::Range,
+    rc::Rc,
+    sync::atomic::{AtomicU64, Ordering},
+};
 
 use jiff::{Timestamp, ZonedDateTime};
 use serde::{Serialize, Serializer};
@@ -513,6 +519,9 @@ struct CategoryRules<'p> {
 /// The checker: a protocol and a profile, ready to check any number of lists.
 #[derive(Debug, Clone)]
 pub struct Checker<'p> {
+    /// Which checker this is, for the rulings kept with matches ([`KeptRuling`]): a number no
+    /// other checker of the process has (a clone keeps it, with the same rules).
+    id: u64,
     kb: &'p KnowledgeBase,
     protocol: &'p Protocol,
     skin: Vec<SkinType>,
@@ -550,7 +559,10 @@ impl<'p> Checker<'p> {
             .into_iter()
             .filter(|r| !r.product_types.is_empty())
             .collect();
+        // Relaxed: the number only has to differ from every other checker's.
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Checker {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             kb,
             protocol,
             skin: profile.skin.clone(),
@@ -814,6 +826,11 @@ impl<'p> Checker<'p> {
         hours: Hours,
     ) -> IngredientCheck<'p> {
         let (categories, notes) = context.categories(&items[item], &summary);
+        let ruling = if part == 0 {
+            self.rule_first_part(&matched, &summary, categories, notes, hours)
+        } else {
+            self.rule_ingredient(&summary, categories, notes, hours)
+        };
         IngredientCheck {
             item,
             part,
@@ -822,8 +839,110 @@ impl<'p> Checker<'p> {
             summary,
             categories,
             notes,
-            ruling: self.rule_ingredient(&summary, categories, notes, hours),
+            ruling,
         }
+    }
+
+    /// [`Checker::rule_ingredient`] for the first part of a match (`summary` is
+    /// `matched.first_summary()`), through the ruling kept with the match: where the part's
+    /// categories do not depend on the product (no scrub-only or sunscreen-only fact), its
+    /// ruling depends only on the checker, the hour and the summary, so the ruling this checker
+    /// gave it at this hour for an earlier list is given again, rebuilt from the rule that
+    /// decided it ([`KeptRuling`]). Only the rulings that take more than a glance are kept
+    /// (a known part in some category or with a rating).
+    #[inline(always)]
+    fn rule_first_part(
+        &self,
+        matched: &MemoisedMatch,
+        summary: &PartSummary,
+        categories: CategorySet,
+        notes: ContextNotes,
+        hours: Hours,
+    ) -> Ruling<'p> {
+        if !summary.known
+            || (categories.is_empty() && summary.comedogenic.is_none())
+            || !summary.scrub_only.is_empty()
+            || !summary.sunscreen_only.is_empty()
+        {
+            return self.rule_ingredient(summary, categories, notes, hours);
+        }
+        if let Some(kept) = matched.kept_ruling.get()
+            && kept.checker == self.id
+            && kept.hours == hours
+            && let Some(ruling) = self.rebuild(kept.rule, summary, hours)
+        {
+            return ruling;
+        }
+        let ruling = self.rule_ingredient(summary, categories, notes, hours);
+        if let Some(rule) = self.deciding_rule(&ruling) {
+            matched.kept_ruling.set(Some(KeptRuling {
+                checker: self.id,
+                hours,
+                rule,
+            }));
+        }
+        ruling
+    }
+
+    /// The rule that decided `ruling`, as [`Checker::rebuild`] takes it, if it is one that
+    /// [`Checker::rule_ingredient`] gives where the product does not matter.
+    fn deciding_rule(&self, ruling: &Ruling<'p>) -> Option<DecidingRule> {
+        Some(match ruling.decision {
+            Decision::Known => DecidingRule::Known,
+            Decision::Restriction { category, .. } => DecidingRule::Restriction(category),
+            Decision::Recommended { recommendation } => {
+                DecidingRule::Recommended(recommendation.category)
+            }
+            Decision::SkinCaution { caution, .. } => DecidingRule::SkinCaution(
+                self.cautions
+                    .iter()
+                    .position(|kept| std::ptr::eq(*kept, caution))?,
+            ),
+            Decision::ProductRule { .. } | Decision::IfScrub { .. } | Decision::Unknown => {
+                return None;
+            }
+        })
+    }
+
+    /// The ruling [`Checker::rule_ingredient`] gives at `hours` when `rule` decides it, for a
+    /// part of summary `summary`: the same rule, looked up again, ruled on again at `hours`.
+    fn rebuild(
+        &self,
+        rule: DecidingRule,
+        summary: &PartSummary,
+        hours: Hours,
+    ) -> Option<Ruling<'p>> {
+        Some(match rule {
+            DecidingRule::Known => KNOWN_RULING,
+            DecidingRule::Restriction(category) => {
+                let restriction = self.rules[category as usize].restriction?;
+                rule_restriction(
+                    restriction,
+                    hours,
+                    Decision::Restriction {
+                        category,
+                        restriction,
+                    },
+                )
+            }
+            DecidingRule::Recommended(category) => Ruling {
+                status: Status::Recommended,
+                until: None,
+                better_from: None,
+                decision: Decision::Recommended {
+                    recommendation: self.rules[category as usize].recommended?,
+                },
+            },
+            DecidingRule::SkinCaution(index) => Ruling {
+                status: Status::Caution,
+                until: None,
+                better_from: None,
+                decision: Decision::SkinCaution {
+                    caution: self.cautions.get(index)?,
+                    rating: summary.comedogenic,
+                },
+            },
+        })
     }
 
     /// [`Checker::assess`] for each ingredient of the usual list, where no item was split
@@ -881,12 +1000,7 @@ impl<'p> Checker<'p> {
         if !summary.known {
             return UNKNOWN_RULING;
         }
-        let mut best = Ruling {
-            status: Status::Ok,
-            until: None,
-            better_from: None,
-            decision: Decision::Known,
-        };
+        let mut best = KNOWN_RULING;
         if categories.is_empty() && summary.comedogenic.is_none() && !notes.scrub_unknown {
             // Most ingredients: known, in no category and with no rating, so no rule below
             // can apply.
@@ -1045,6 +1159,77 @@ impl<'p> Checker<'p> {
             }
         }
         segments
+    }
+}
+
+/// A known ingredient that no rule holds back.
+const KNOWN_RULING: Ruling<'static> = Ruling {
+    status: Status::Ok,
+    until: None,
+    better_from: None,
+    decision: Decision::Known,
+};
+
+/// The ruling a checker gave the first part of a match at an hour, kept with the match
+/// ([`MemoisedMatch`]) by [`Checker::rule_first_part`]: in a run over a catalog, checked at one
+/// hour, each ingredient in a category is ruled on once, not once per list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeptRuling {
+    /// The checker's [`Checker::id`].
+    checker: u64,
+    /// The hour it was ruled at.
+    hours: Hours,
+    /// What decided it.
+    rule: DecidingRule,
+}
+
+/// The rule that decided a ruling, by its place in the checker, for [`Checker::rebuild`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DecidingRule {
+    /// Known, no rule applies.
+    Known,
+    /// The restriction on the category.
+    Restriction(Category),
+    /// The recommendation of the category.
+    Recommended(Category),
+    /// The checker's skin-type flag at this index.
+    SkinCaution(usize),
+}
+
+/// The slot of a [`MemoisedMatch`] that keeps its [`KeptRuling`]. It is a memo, not part of
+/// the match: every slot equals every other, and a clone starts empty.
+#[derive(Default)]
+pub(crate) struct RulingMemo(Cell<Option<KeptRuling>>);
+
+impl RulingMemo {
+    /// The ruling kept, if any.
+    #[inline]
+    pub(crate) fn get(&self) -> Option<KeptRuling> {
+        self.0.get()
+    }
+
+    /// Keeps `kept` in place of what was kept.
+    #[inline]
+    pub(crate) fn set(&self, kept: Option<KeptRuling>) {
+        self.0.set(kept);
+    }
+}
+
+impl Clone for RulingMemo {
+    fn clone(&self) -> Self {
+        RulingMemo::default()
+    }
+}
+
+impl PartialEq for RulingMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for RulingMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RulingMemo")
     }
 }
 

@@ -40,6 +40,7 @@ use serde::{Serialize, Serializer, ser::SerializeSeq};
 use crate::{
     category::Category,
     inci::{
+        analyze::RulingMemo,
         kb::{
             CategoryFact, ComedogenicRating, Entry, Exclusion, KnowledgeBase, NameListing, Scope,
             normalize_inci_name,
@@ -861,12 +862,16 @@ impl MemoKey {
 }
 
 /// How a printed name was matched, as a [`MatchMemo`] shares it: the [`ItemMatch`] (which it
-/// dereferences to), with the facts the checker reads for every ingredient placed first
-/// (`repr(C)` keeps that order), next to the reference count.
+/// dereferences to), with what the checker reads for every ingredient placed first (`repr(C)`
+/// keeps that order), next to the reference count: the first part's facts and the ruling
+/// kept for it.
 #[derive(Debug, Clone, PartialEq)]
 #[repr(C)]
 pub struct MemoisedMatch {
     first: PartSummary,
+    /// The ruling the last checker gave the first part, at the hour it checked
+    /// (`Checker::rule_first_part`).
+    pub(crate) kept_ruling: RulingMemo,
     key: MemoKey,
     matched: ItemMatch,
 }
@@ -954,6 +959,7 @@ impl MatchMemo {
         let matched = match_item(kb, text);
         let entry = Rc::new(MemoisedMatch {
             first: matched.parts.first().map(|p| p.summary).unwrap_or_default(),
+            kept_ruling: RulingMemo::default(),
             key: MemoKey::new(text.as_bytes()),
             matched,
         });

@@ -9,8 +9,8 @@
 use aftercare_core::{
     Hours,
     inci::{
-        CheckTime, Checker, MatchMemo, Product, ProductType, kb::KnowledgeBase, parse_inci_list,
-        render::render_text,
+        CheckError, CheckTime, Checker, MatchMemo, Product, ProductCheck, ProductType,
+        kb::KnowledgeBase, parse_inci_list, render::render_text,
     },
     profile::{Profile, SkinType},
     protocol::default_protocol,
@@ -84,13 +84,31 @@ fn lists() -> Vec<String> {
     lists
 }
 
-#[test]
-fn a_shared_memo_gives_the_checks_of_a_fresh_one() {
-    let profile = Profile {
-        skin: vec![SkinType::Oily, SkinType::Sensitive],
-        ..Profile::default()
-    };
-    let checker = Checker::new(KnowledgeBase::embedded(), default_protocol(), &profile);
+/// A check as JSON and as text.
+fn render(check: Result<ProductCheck<'_>, CheckError>) -> Result<(String, String), CheckError> {
+    check.map(|check| (serde_json::to_string(&check).unwrap(), render_text(&check)))
+}
+
+/// Checks every list twice round with one memo shared by all, each with the checker, the
+/// product and the hour `case` gives for its index, and compares each check with the one a
+/// fresh memo gives.
+fn assert_a_shared_memo_gives_the_checks_of_a_fresh_one(
+    case: impl Fn(usize) -> (usize, usize, Hours),
+) {
+    let profiles = [
+        vec![SkinType::Oily, SkinType::Sensitive],
+        vec![SkinType::Dry],
+    ];
+    let checkers: Vec<Checker> = profiles
+        .iter()
+        .map(|skin| {
+            let profile = Profile {
+                skin: skin.clone(),
+                ..Profile::default()
+            };
+            Checker::new(KnowledgeBase::embedded(), default_protocol(), &profile)
+        })
+        .collect();
     let lists = lists();
     let products = [
         Product {
@@ -102,26 +120,44 @@ fn a_shared_memo_gives_the_checks_of_a_fresh_one() {
             name: None,
         },
     ];
-    let time = |i: usize| CheckTime::hours(Hours(24 * (1 + i as u32 % 10)));
-    let render = |check: Result<_, _>| {
-        check.map(|check| (serde_json::to_string(&check).unwrap(), render_text(&check)))
+    let check = |i: usize, list: &str, memo: &mut MatchMemo| {
+        let (checker, product, hours) = case(i);
+        render(checkers[checker].check_with(
+            list,
+            &products[product],
+            &CheckTime::hours(hours),
+            memo,
+        ))
     };
     let fresh: Vec<_> = lists
         .iter()
         .enumerate()
-        .map(|(i, list)| {
-            let product = &products[i % products.len()];
-            render(checker.check_with(list, product, &time(i), &mut MatchMemo::new()))
-        })
+        .map(|(i, list)| check(i, list, &mut MatchMemo::new()))
         .collect();
     assert!(fresh.iter().filter(|check| check.is_ok()).count() > 400);
     // Twice round, so that the second time every plain item comes from the memo.
     let mut shared = MatchMemo::new();
     for _ in 0..2 {
         for (i, list) in lists.iter().enumerate() {
-            let product = &products[i % products.len()];
-            let warm = render(checker.check_with(list, product, &time(i), &mut shared));
-            assert_eq!(warm, fresh[i], "{list}");
+            assert_eq!(check(i, list, &mut shared), fresh[i], "{list}");
         }
     }
+}
+
+#[test]
+fn a_shared_memo_gives_the_checks_of_a_fresh_one() {
+    // A day from 1 to 10 for each list.
+    assert_a_shared_memo_gives_the_checks_of_a_fresh_one(|i| {
+        (0, i % 2, Hours(24 * (1 + i as u32 % 10)))
+    });
+}
+
+#[test]
+fn a_memo_shared_by_two_checkers_gives_each_its_own_rulings() {
+    // The rulings kept with the matches (at one hour, as in a catalog run) belong to the
+    // checker that made them: two profiles in turn, at the same hour, then at two hours.
+    assert_a_shared_memo_gives_the_checks_of_a_fresh_one(|i| (i % 2, (i / 2) % 2, Hours(52)));
+    assert_a_shared_memo_gives_the_checks_of_a_fresh_one(|i| {
+        ((i / 3) % 2, i % 2, Hours(if i % 5 == 0 { 30 } else { 200 }))
+    });
 }
