@@ -598,7 +598,7 @@ impl<'p> Checker<'p> {
         memo: &mut MatchMemo,
     ) -> Result<ProductCheck<'a>, CheckError> {
         validate_text(text)?;
-        let mut parsed = memo.parse(text);
+        let (mut parsed, numbering) = memo.parse_numbered(text);
         let mut from_claims = Vec::new();
         let claim_spans: Vec<Range<usize>> = parsed
             .negated_sentence
@@ -633,7 +633,7 @@ impl<'p> Checker<'p> {
         // Match every item (through the memo) first: the look-ups overlap their waits for
         // memory. Then whether the list declares its actives (it decides whether zinc oxide or
         // titanium dioxide is the sunscreen active), then each ingredient in one step.
-        let matches = memo.match_items(self.kb, &parsed.ingredients);
+        let matches = memo.match_numbered(self.kb, &parsed.ingredients, numbering);
         let (scrub, sunscreen) = (product.is_scrub(), product.is_sunscreen());
         let context = ListContext {
             scrub,

@@ -812,8 +812,10 @@ pub struct MatchMemo {
     items: ItemCache,
     /// The match of each remembered item's usual ingredient, by the item's number
     /// ([`ItemId`]): a list's ingredients that carry one are matched without hashing their
-    /// names ([`MatchMemo::match_items`]). Cleared with `table`, so that the memo never keeps
-    /// more matches alive than `table` holds.
+    /// names ([`MatchMemo::match_numbered`]). Only that function fills it, with numbers the
+    /// item cache gives now: it is emptied when the cache starts again (the numbers then name
+    /// other items), and with `table`, so that the memo never keeps more matches alive than
+    /// `table` holds.
     by_item: Vec<Option<Rc<MemoisedMatch>>>,
     /// Names looked for in text left out of a list ([`MatchMemo::recognised`]): what is known
     /// of each as one ingredient, if anything. Apart from the matches of list items, which
@@ -861,6 +863,14 @@ impl MemoKey {
     }
 }
 
+/// The proof that the numbers of a list's items are the ones the memo's item cache gives now,
+/// as long as the cache has not started again since ([`MatchMemo::parse_numbered`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Numbering {
+    /// The cache's count of restarts when the list was read.
+    restarts: u64,
+}
+
 /// How a printed name was matched, as a [`MatchMemo`] shares it: the [`ItemMatch`] (which it
 /// dereferences to), with what the checker reads for every ingredient placed first (`repr(C)`
 /// keeps that order), next to the reference count: the first part's facts and the ruling
@@ -900,7 +910,26 @@ impl MatchMemo {
     /// The items of `text`, as [`parse_inci_list`](crate::inci::parse_inci_list) reads them, with the plain items this memo's
     /// earlier lists held read from its [`ItemCache`] rather than again.
     pub fn parse<'t>(&mut self, text: &'t str) -> ParsedList<'t> {
-        parse_inci_list_cached(text, &mut self.items)
+        self.parse_numbered(text).0
+    }
+
+    /// [`MatchMemo::parse`], with the proof that the items' numbers are the ones the item cache
+    /// gives now, if they are: not when the cache started again while it read the list (the
+    /// list then holds numbers of before and after). The proof holds until the cache starts
+    /// again; [`MatchMemo::match_numbered`] checks that.
+    pub(crate) fn parse_numbered<'t>(
+        &mut self,
+        text: &'t str,
+    ) -> (ParsedList<'t>, Option<Numbering>) {
+        let before = self.items.restarts();
+        let parsed = parse_inci_list_cached(text, &mut self.items);
+        let now = self.items.restarts();
+        if now != before {
+            // The numbers of `by_item` name other items now.
+            self.by_item.clear();
+            return (parsed, None);
+        }
+        (parsed, Some(Numbering { restarts: now }))
     }
 
     /// The match of an item's cleaned text, from the memo or computed (and remembered).
@@ -917,11 +946,11 @@ impl MatchMemo {
     }
 
     /// The matches of a list's ingredients, in order. An ingredient that a remembered item gave
-    /// ([`ParsedIngredient::item_id`]) is found by the item's number, once the match under
-    /// that number is checked to be for the same name (a number names another item once the
-    /// item cache has started again); any other, or one whose match is not kept yet, through
-    /// [`MatchMemo::get`]. All are looked up before any is used: the look-ups are independent,
-    /// so the processor overlaps their waits for memory.
+    /// ([`ParsedIngredient::item_id`]) is found by the item's number, once the match kept
+    /// under that number is checked to be for the same name (the items may come from another
+    /// memo, or from before the item cache started again); any other through
+    /// [`MatchMemo::get`]. It keeps nothing by number: only [`MatchMemo::match_numbered`],
+    /// which knows where the numbers come from, does.
     pub fn match_items(
         &mut self,
         kb: &KnowledgeBase,
@@ -929,20 +958,54 @@ impl MatchMemo {
     ) -> Vec<Rc<MemoisedMatch>> {
         let mut found = Vec::with_capacity(items.len());
         for item in items {
-            found.push(self.item_match(kb, &item.text, item.item_id));
+            let kept = item
+                .item_id
+                .index()
+                .and_then(|index| self.by_item.get(index)?.as_ref())
+                .filter(|entry| same_bytes(entry.key.bytes(), item.text.as_bytes()))
+                .map(Rc::clone);
+            found.push(kept.unwrap_or_else(|| self.get(kb, &item.text)));
         }
         found
     }
 
-    /// The match of one ingredient's cleaned text, by its item's number when it has one.
+    /// The matches of the ingredients of a list this memo parsed ([`MatchMemo::parse_numbered`],
+    /// whose proof `numbering` is; the ingredients a checker adds carry no number), in order.
+    /// While the proof holds, an ingredient's number names the item that gave it, so the match
+    /// kept under the number is that ingredient's: it is taken without comparing names, and a
+    /// match not kept yet is kept. Otherwise, as [`MatchMemo::match_items`]. All are looked up
+    /// before any is used: the look-ups are independent, so the processor overlaps their waits
+    /// for memory.
+    pub(crate) fn match_numbered(
+        &mut self,
+        kb: &KnowledgeBase,
+        items: &[ParsedIngredient<'_>],
+        numbering: Option<Numbering>,
+    ) -> Vec<Rc<MemoisedMatch>> {
+        if numbering.is_none_or(|numbering| numbering.restarts != self.items.restarts()) {
+            return self.match_items(kb, items);
+        }
+        let mut found = Vec::with_capacity(items.len());
+        for item in items {
+            found.push(self.numbered_match(kb, &item.text, item.item_id));
+        }
+        found
+    }
+
+    /// The match of one ingredient's cleaned text, by its item's number when it has one (a
+    /// number the item cache gives now: see [`MatchMemo::match_numbered`]).
     #[inline]
-    fn item_match(&mut self, kb: &KnowledgeBase, text: &str, item_id: ItemId) -> Rc<MemoisedMatch> {
+    fn numbered_match(
+        &mut self,
+        kb: &KnowledgeBase,
+        text: &str,
+        item_id: ItemId,
+    ) -> Rc<MemoisedMatch> {
         let Some(index) = item_id.index() else {
             return self.get(kb, text);
         };
-        if let Some(Some(entry)) = self.by_item.get(index)
-            && same_bytes(entry.key.bytes(), text.as_bytes())
-        {
+        if let Some(Some(entry)) = self.by_item.get(index) {
+            debug_assert!(same_bytes(entry.key.bytes(), text.as_bytes()));
             return Rc::clone(entry);
         }
         let entry = self.get(kb, text);
@@ -1235,8 +1298,9 @@ mod tests {
         ];
         for _ in 0..2 {
             for list in lists {
-                let parsed = memo.parse(list);
-                let matches = memo.match_items(kb(), &parsed.ingredients);
+                let (parsed, numbering) = memo.parse_numbered(list);
+                assert!(numbering.is_some());
+                let matches = memo.match_numbered(kb(), &parsed.ingredients, numbering);
                 assert_eq!(matches.len(), parsed.ingredients.len());
                 for (item, matched) in parsed.ingredients.iter().zip(&matches) {
                     // The same match as by name, shared.
@@ -1260,25 +1324,60 @@ mod tests {
     }
 
     #[test]
-    fn a_number_that_now_names_another_item_is_not_trusted() {
+    fn a_number_from_elsewhere_is_not_trusted_nor_kept() {
         let mut memo = MatchMemo::new();
-        let parsed = memo.parse("Aqua, Retinol, Glycerin.");
-        memo.match_items(kb(), &parsed.ingredients);
+        let (parsed, numbering) = memo.parse_numbered("Aqua, Retinol, Glycerin.");
+        memo.match_numbered(kb(), &parsed.ingredients, numbering);
         let retinol = parsed.ingredients[1].item_id;
-        assert!(retinol.index().is_some());
-        // An ingredient claiming Retinol's number (as after the item cache started again): its
-        // own name decides.
+        let index = retinol.index().expect("numbered");
+        // An ingredient claiming Retinol's number (from another memo, or from before the item
+        // cache started again), given to `match_items`: its own name decides.
         let mut glycerin = parsed.ingredients[2].clone();
         glycerin.item_id = retinol;
         let matched = memo.match_items(kb(), std::slice::from_ref(&glycerin));
         assert_eq!(matched[0].parts[0].known, one("Glycerin").known);
         assert!(Rc::ptr_eq(&matched[0], &memo.get(kb(), "Glycerin")));
-        // And the number now holds Glycerin's match.
-        let index = retinol.index().expect("numbered");
+        // And the number still holds Retinol's match.
         assert_eq!(
             memo.by_item[index].as_ref().map(|m| m.key.bytes()),
-            Some(&b"Glycerin"[..])
+            Some(&b"Retinol"[..])
         );
+    }
+
+    #[test]
+    fn numbers_from_before_the_item_cache_started_again_are_not_trusted() {
+        let mut memo = MatchMemo::new();
+        let (before, numbering) = memo.parse_numbered("Aqua, Retinol, Glycerin, Niacinamide.");
+        let old = numbering.expect("the cache did not start again");
+        memo.match_numbered(kb(), &before.ingredients, Some(old));
+        // New items until the cache starts again: the list it starts again in holds numbers of
+        // before and after, and has no proof; the memo's numbers are forgotten.
+        let mut batch = 0;
+        let restarted = loop {
+            let list = (0..60)
+                .map(|i| format!("Item {batch} {i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            batch += 1;
+            if memo.parse_numbered(&list).1.is_none() {
+                break list;
+            }
+        };
+        assert!(memo.by_item.is_empty());
+        // Read again, that list has a proof, and its new numbers from 0 keep its items'
+        // matches: the old list's numbers now hold other names.
+        let (again, numbering) = memo.parse_numbered(&restarted);
+        memo.match_numbered(kb(), &again.ingredients, numbering);
+        for item in &before.ingredients {
+            let index = item.item_id.index().expect("numbered");
+            let kept = memo.by_item[index].as_ref().expect("kept");
+            assert!(kept.key.bytes().starts_with(b"Item "), "{item:?}");
+        }
+        // The list read before, with its old proof, is matched by name: Retinol stays Retinol.
+        let matches = memo.match_numbered(kb(), &before.ingredients, Some(old));
+        for (item, matched) in before.ingredients.iter().zip(&matches) {
+            assert!(Rc::ptr_eq(matched, &memo.get(kb(), &item.text)), "{item:?}");
+        }
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub struct ItemCache {
     table: HashTable<CachedItem>,
     /// The longer ones.
     long: HashTable<LongItem>,
+    /// How many times the cache has started again (each time, the numbers start again).
+    restarts: u64,
 }
 
 impl std::fmt::Debug for ItemCache {
@@ -276,6 +278,7 @@ impl ItemCache {
         if self.len() >= CAPACITY {
             self.table.clear();
             self.long.clear();
+            self.restarts += 1;
         }
         // Below CAPACITY, so it fits.
         facts.id = ItemId(self.len() as u32);
@@ -294,6 +297,12 @@ impl ItemCache {
                 key_hash(stored.bytes())
             });
         facts.id
+    }
+
+    /// How many times the cache has started again: a number ([`ItemId`]) names the same item
+    /// for as long as this count stays the same.
+    pub(crate) fn restarts(&self) -> u64 {
+        self.restarts
     }
 
     /// How many items the cache holds.
@@ -448,8 +457,10 @@ mod tests {
         cache.insert(ItemCache::hash(long.as_bytes()), long.as_bytes(), facts(2));
         for i in 1..=CAPACITY {
             let item = format!("Item {i}");
+            assert_eq!(cache.restarts(), 0);
             cache.insert(ItemCache::hash(item.as_bytes()), item.as_bytes(), facts(2));
         }
+        assert_eq!(cache.restarts(), 1);
         // The long item counted: the last item started the cache again, long items included.
         assert_eq!(cache.len(), 1);
         assert_eq!(
