@@ -381,8 +381,6 @@ pub struct IngredientCheck<'p> {
     /// How the item was matched (shared with every list that prints the same text; it
     /// dereferences to the [`ItemMatch`](crate::inci::matching::ItemMatch)).
     pub matched: Rc<MemoisedMatch>,
-    /// The part's facts in compact form (see [`PartSummary`]).
-    pub summary: PartSummary,
     /// The categories that apply in this product.
     pub categories: CategorySet,
     /// Facts that did not apply in this product, and why.
@@ -836,7 +834,6 @@ impl<'p> Checker<'p> {
             part,
             span,
             matched,
-            summary,
             categories,
             notes,
             ruling,
@@ -1106,7 +1103,9 @@ impl<'p> Checker<'p> {
             let rulings: Vec<Ruling<'p>> = check
                 .ingredients
                 .iter()
-                .map(|ing| self.rule_ingredient(&ing.summary, ing.categories, ing.notes, from))
+                .map(|ing| {
+                    self.rule_ingredient(&ing.part().summary, ing.categories, ing.notes, from)
+                })
                 .collect();
             let products: Vec<Ruling<'a>> = check
                 .product_rules
