@@ -242,11 +242,11 @@ impl ItemCache {
     /// The facts of the item `item` (of hash `hash`, its [`ItemCache::hash`]), if it was read
     /// before. Always inlined: it is most of the parser's fast path (`Parser::take_remembered_run`).
     #[inline(always)]
-    pub(super) fn get(&self, hash: u64, item: &[u8]) -> Option<ItemFacts> {
+    pub(super) fn get(&self, hash: u64, item: &[u8]) -> Option<&ItemFacts> {
         if item.len() <= MAX_INLINE_ITEM {
             self.table
                 .find(hash, |stored| same_bytes(stored.bytes(), item))
-                .map(|stored| stored.facts)
+                .map(|stored| &stored.facts)
         } else {
             self.long_item(hash, item)
         }
@@ -254,10 +254,10 @@ impl ItemCache {
 
     /// [`ItemCache::get`] for an item longer than [`MAX_INLINE_ITEM`] bytes.
     #[cold]
-    fn long_item(&self, hash: u64, item: &[u8]) -> Option<ItemFacts> {
+    fn long_item(&self, hash: u64, item: &[u8]) -> Option<&ItemFacts> {
         self.long
             .find(hash, |stored| same_bytes(&stored.bytes, item))
-            .map(|stored| stored.facts)
+            .map(|stored| &stored.facts)
     }
 
     /// Remembers the facts of `item` (of hash `hash`, its [`ItemCache::hash`]: the table
@@ -342,7 +342,7 @@ mod tests {
         assert_eq!(cache.get(hash, item), None);
         let id = cache.insert(hash, item, facts(1));
         assert_eq!(id, ItemId(0));
-        let kept = cache.get(hash, item).expect("kept");
+        let kept = *cache.get(hash, item).expect("kept");
         assert_eq!(kept, ItemFacts { id, ..facts(1) });
         // Same hash, other bytes: not found.
         assert_eq!(cache.get(hash, b" Glycerine"), None);

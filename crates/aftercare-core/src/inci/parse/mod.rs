@@ -1578,7 +1578,7 @@ impl<'a> Parser<'a> {
         {
             match cache.get(hash, &b[s..s + len]) {
                 Some(facts) if groups || !facts.has_brackets() => {
-                    return Ok((s + len, Boundary::Comma, facts));
+                    return Ok((s + len, Boundary::Comma, *facts));
                 }
                 Some(_) => return Err(None),
                 None => missed = Some((s + len, hash)),
@@ -1592,7 +1592,7 @@ impl<'a> Parser<'a> {
             _ => {
                 let hash = ItemCache::hash(&b[s..end]);
                 if let Some(facts) = cache.get(hash, &b[s..end]) {
-                    return Ok((end, after, facts));
+                    return Ok((end, after, *facts));
                 }
                 hash
             }
