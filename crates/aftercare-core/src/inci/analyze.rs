@@ -1454,23 +1454,28 @@ fn validate_text(text: &str) -> Result<(), CheckError> {
         return Err(CheckError::Empty);
     }
     // Control characters: C0 except white space, DEL, and C1 (U+0080-U+009F). The byte scan has
-    // no early exit so that it vectorises, and tells on the way whether the text is ASCII;
-    // real lists are a few hundred bytes. It keeps the smallest byte, whether a DEL was seen
-    // and the OR of all bytes (three cheap vector steps a block); most lists have no byte
-    // below 0x20 nor a DEL, and the exact test (white space is allowed) runs only on those
-    // that do.
+    // no early exit so that it vectorises (two vector steps a block: the smallest byte and the
+    // largest); real lists are a few hundred bytes. Most lists have no byte below 0x20, and
+    // the exact C0 test (white space is allowed) runs only on those that do. In ASCII text the
+    // largest byte tells a DEL; other text is read character by character for C1 anyway, and
+    // that reading looks for a DEL too.
     let bytes = text.as_bytes();
-    let (smallest, del, any_high) = bytes
+    let (smallest, largest) = bytes
         .iter()
-        .fold((u8::MAX, 0u8, 0u8), |(smallest, del, high), &b| {
-            (smallest.min(b), del | u8::from(b == 0x7F), high | b)
+        .fold((u8::MAX, 0u8), |(smallest, largest), &b| {
+            (smallest.min(b), largest.max(b))
         });
-    let c0 = (smallest < 0x20 || del != 0)
+    let c0 = smallest < 0x20
         && bytes
             .iter()
-            .any(|&b| (b < 0x20 && !matches!(b, b'\t'..=b'\r')) || b == 0x7F);
-    let ascii = any_high < 0x80;
-    let binary = c0 || (!ascii && text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
+            .any(|&b| b < 0x20 && !matches!(b, b'\t'..=b'\r'));
+    let ascii = largest < 0x80;
+    let binary = c0
+        || largest == 0x7F
+        || (!ascii
+            && text
+                .chars()
+                .any(|c| c == '\u{7F}' || ('\u{80}'..='\u{9F}').contains(&c)));
     if binary {
         return Err(CheckError::Binary);
     }
@@ -2414,6 +2419,13 @@ mod tests {
         assert_eq!(refuse("Water,\nGlycerin\u{1B}"), Some(CheckError::Binary));
         assert_eq!(refuse("Water, Glycerin\u{7F}"), Some(CheckError::Binary));
         assert_eq!(refuse("\u{1F}Water"), Some(CheckError::Binary));
+        // A DEL in text that is not ASCII (its largest byte is no DEL), and that text alone.
+        assert_eq!(
+            refuse("Eau, Glycérine\u{7F}, Parfum"),
+            Some(CheckError::Binary)
+        );
+        assert_eq!(refuse("\u{7F}Eau, Glycérine"), Some(CheckError::Binary));
+        assert_eq!(refuse("Eau, Glycérine, Parfum™"), None);
     }
 
     #[test]
