@@ -226,6 +226,43 @@ impl ItemFacts {
     }
 }
 
+/// Which remembered items a run of them (`Parser::take_remembered_run`) takes, in the list's
+/// state: those that give a usual ingredient, hold no bracket group while brackets are not
+/// paired where they are met, and do not open with footnote markers once the list has had a
+/// footnote (after a comma, the only state that makes such an item a footnote: see
+/// `UsualIngredient::stands_after`). One test of the facts' flags.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RunFilter {
+    /// The flags looked at; of them, only [`USUAL`] may be set.
+    looked_at: u8,
+}
+
+impl RunFilter {
+    /// The filter for a run where `groups` says whether brackets are paired where they are
+    /// met, and `seen_footnote` whether the list has had a footnote.
+    pub(super) fn new(groups: bool, seen_footnote: bool) -> RunFilter {
+        let mut looked_at = USUAL;
+        if !groups {
+            looked_at |= BRACKETS;
+        }
+        if seen_footnote {
+            looked_at |= OPENS_WITH_MARKER;
+        }
+        RunFilter { looked_at }
+    }
+}
+
+impl ItemFacts {
+    /// [`ItemFacts::usual`], if `filter` takes the item.
+    #[inline]
+    pub(super) fn usual_in_run(&self, start: usize, filter: RunFilter) -> Option<UsualIngredient> {
+        if self.flags & filter.looked_at != USUAL {
+            return None;
+        }
+        self.usual(start)
+    }
+}
+
 impl ItemCache {
     /// An empty cache.
     pub fn new() -> ItemCache {
@@ -472,6 +509,23 @@ mod tests {
         let found = cache.get(ItemCache::hash(last.as_bytes()), last.as_bytes());
         assert_eq!(found.map(|f| f.id), Some(ItemId(0)));
         assert_eq!(cache.get(ItemCache::hash(b"Item 1"), b"Item 1"), None);
+    }
+
+    #[test]
+    fn a_run_takes_what_the_general_path_takes_after_a_comma() {
+        for flags in 0..=127u8 {
+            let facts = ItemFacts { flags, ..facts(2) };
+            for (groups, seen_footnote) in
+                [(false, false), (false, true), (true, false), (true, true)]
+            {
+                let general = facts.usual(4).filter(|usual| {
+                    (groups || !facts.has_brackets())
+                        && usual.stands_after(super::super::Boundary::Comma, seen_footnote)
+                });
+                let run = facts.usual_in_run(4, RunFilter::new(groups, seen_footnote));
+                assert_eq!(run, general, "{flags:#b} {groups} {seen_footnote}");
+            }
+        }
     }
 
     #[test]

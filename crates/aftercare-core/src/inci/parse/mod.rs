@@ -37,7 +37,7 @@ mod item_cache;
 
 pub use item_cache::ItemCache;
 pub(crate) use item_cache::ItemId;
-use item_cache::{ItemFacts, MAX_CACHED_ITEM};
+use item_cache::{ItemFacts, MAX_CACHED_ITEM, RunFilter};
 
 /// The largest ingredient list, in bytes, that callers should hand to [`parse_inci_list`].
 ///
@@ -1506,7 +1506,7 @@ impl<'a> Parser<'a> {
             return s;
         }
         let (b, text, section) = (self.b, self.text, self.section);
-        let seen_footnote = self.seen_footnote;
+        let filter = RunFilter::new(groups, self.seen_footnote);
         let slot = section.index();
         let mut position = self.next_position[slot];
         let ingredients = &mut self.out.ingredients;
@@ -1520,10 +1520,7 @@ impl<'a> Parser<'a> {
             let Some(facts) = cache.get(hash, &b[s..s + len]) else {
                 break;
             };
-            let Some(usual) = facts.usual(s).filter(|usual| {
-                (groups || !facts.has_brackets())
-                    && usual.stands_after(Boundary::Comma, seen_footnote)
-            }) else {
+            let Some(usual) = facts.usual_in_run(s, filter) else {
                 break;
             };
             // What `Parser::push_usual` pushes (an empty name, dropped there, is left to it).
