@@ -880,9 +880,15 @@ impl<'a> Parser<'a> {
                 if pos == n {
                     break;
                 }
-                if before == Boundary::Comma {
-                    pos = self.take_remembered_run(pos, table.is_none(), cache);
+                let run_end = self.take_remembered_run(pos, before, table.is_none(), cache);
+                if run_end != pos {
+                    // As `take_usual` does for the run's first item.
+                    if before.ends_sentence() {
+                        self.mode = Mode::Normal;
+                    }
+                    pos = run_end;
                     item_start = pos;
+                    before = Boundary::Comma;
                 }
                 match self.remembered_item(pos, table.is_none(), cache) {
                     Ok((end, after, facts)) => {
@@ -1487,30 +1493,49 @@ impl<'a> Parser<'a> {
         );
     }
 
-    /// The fast path of [`Parser::scan`] for the items that make up most lists: from `s`, just
-    /// after a separating comma, takes each remembered item that ends at a comma followed by a
-    /// space and gives its usual ingredient (see [`Parser::take_usual`]), for as long as the
-    /// list's state is the usual one; returns where the first item it does not take starts,
-    /// for the general path. It decides exactly as the general path does with the same facts
-    /// ([`Parser::remembered_item`], then [`Parser::take_usual`]): between two such items
-    /// nothing changes the state (a comma before, a comma after; the byte before each item is
-    /// that comma, so the look-behind guard holds), only the checks that cannot fail here are
-    /// skipped.
+    /// The fast path of [`Parser::scan`] for the items that make up most lists: from `s`, where
+    /// an item starts after `before`, takes each remembered item that ends at a comma followed
+    /// by a space and gives its usual ingredient (see [`Parser::take_usual`]), for as long as
+    /// the list's state is the usual one; returns where the first item it does not take starts,
+    /// for the general path (after a comma, if it took any; the caller then does what
+    /// `take_usual` does to the state for the first). It decides as the general path does with
+    /// the same facts ([`Parser::remembered_item`], then [`Parser::take_usual`]): the first
+    /// item after `before`, then items after a comma, between which nothing changes the state
+    /// (a comma before, a comma after; the byte before each item is that comma, so the
+    /// look-behind guard holds); only the checks that cannot fail there are skipped.
     ///
     /// It is a function of its own, kept out of [`Parser::scan`], with the list's state in
     /// locals: inlined in the scan, its loop would share the registers of the whole scan and
     /// keep its values on the stack.
     #[inline(never)]
-    fn take_remembered_run(&mut self, s: usize, groups: bool, cache: &ItemCache) -> usize {
-        if self.mode != Mode::Normal || self.section == Section::Active {
-            return s;
+    fn take_remembered_run(
+        &mut self,
+        start: usize,
+        before: Boundary,
+        groups: bool,
+        cache: &ItemCache,
+    ) -> usize {
+        // What `take_usual` asks of the state, and `remembered_item` of the byte before. Only
+        // after a comma, at the start and after a heading's colon: after a full stop or any
+        // other separator, the item is seldom a remembered one that ends at a comma (a
+        // heading, a sentence), and trying would only read it twice.
+        let normal = self.mode == Mode::Normal || before.ends_sentence();
+        if !normal
+            || !matches!(before, Boundary::Comma | Boundary::Colon | Boundary::Start)
+            || self.section == Section::Active
+            || !looks_behind_safely(self.b, start)
+        {
+            return start;
         }
         let (b, text, section) = (self.b, self.text, self.section);
-        let filter = RunFilter::new(groups, self.seen_footnote);
+        // After a star or a full stop, an item that opens with footnote markers is a
+        // footnote: such items are left to the general path for the whole run (after a comma,
+        // only one seen before makes them so).
+        let filter = RunFilter::new(groups, footnote_by_state(before, self.seen_footnote));
         let slot = section.index();
         let mut position = self.next_position[slot];
         let ingredients = &mut self.out.ingredients;
-        let mut s = s;
+        let mut s = start;
         while let Some((len, hash)) =
             first_comma_hashed(&b[s..b.len().min(s + MAX_CACHED_ITEM + 1)])
         {
