@@ -963,6 +963,19 @@ impl<'p> Checker<'p> {
             .zip(items)
             .enumerate()
             .map(|(index, (matched, item))| {
+                if matched.first_is_plain() {
+                    // What `assess` gives a plain part (no category, no note, known and fine),
+                    // which adds nothing to the tallies.
+                    return IngredientCheck {
+                        item: index,
+                        part: 0,
+                        span: item.span.clone(),
+                        matched,
+                        categories: CategorySet::EMPTY,
+                        notes: ContextNotes::default(),
+                        ruling: KNOWN_RULING,
+                    };
+                }
                 let summary = matched.first_summary();
                 let check = self.assess(
                     context,
@@ -1861,6 +1874,93 @@ mod tests {
             ..Profile::default()
         };
         Checker::new(KnowledgeBase::embedded(), default_protocol(), &profile)
+    }
+
+    #[test]
+    fn a_plain_part_is_assessed_as_the_fast_path_takes_it() {
+        // Every name the knowledge base lists whose match is plain: the full assessment, in
+        // every context, for every skin type and at every hour a rule changes, gives what
+        // `assess_unsplit` writes without it.
+        let kb = KnowledgeBase::embedded();
+        let mut memo = MatchMemo::new();
+        let skins = [
+            vec![],
+            vec![SkinType::Dry],
+            vec![SkinType::Oily, SkinType::Sensitive],
+        ];
+        let mut checkers: Vec<Checker> = skins.iter().map(|skin| checker(skin)).collect();
+        // A clinic's protocol that flags every comedogenic rating, however low, for every skin
+        // type: a part with a rating is never plain.
+        let mut strict = default_protocol().clone();
+        for caution in &mut strict.skin_cautions {
+            caution.min_rating = Some(0);
+            caution.skin = SkinType::ALL.to_vec();
+        }
+        assert!(
+            strict
+                .skin_cautions
+                .iter()
+                .any(|c| c.category == Category::Comedogenic)
+        );
+        let strict: &'static Protocol = Box::leak(Box::new(strict));
+        let profile = Profile {
+            skin: vec![SkinType::Oily],
+            ..Profile::default()
+        };
+        checkers.push(Checker::new(kb, strict, &profile));
+        let contexts = [None, Some(false), Some(true)]
+            .into_iter()
+            .flat_map(|scrub| {
+                [(false, false), (true, false), (true, true)].map(
+                    |(sunscreen, actives_declared)| ListContext {
+                        scrub,
+                        sunscreen,
+                        actives_declared,
+                    },
+                )
+            });
+        let contexts: Vec<ListContext> = contexts.collect();
+        let hours = [0, 12, 24, 48, 72, 168, 336, 720, 5000].map(Hours);
+        let mut plain = 0;
+        for (index, name) in kb.curated_names().chain(kb.names().step_by(7)).enumerate() {
+            let matched = memo.get(kb, name);
+            if !matched.first_is_plain() || matched.parts.len() != 1 {
+                continue;
+            }
+            plain += 1;
+            let items = [ParsedIngredient {
+                text: Cow::Borrowed(name),
+                span: 0..name.len(),
+                section: [Section::Main, Section::Active, Section::MayContain][index % 3],
+                percent: (index % 2 == 0).then_some(2.0),
+                position: 1,
+                item_id: ItemId::NONE,
+            }];
+            for checker in &checkers {
+                for context in &contexts {
+                    for hour in hours {
+                        let check = checker.assess(
+                            context,
+                            &items,
+                            0,
+                            0,
+                            items[0].span.clone(),
+                            Rc::clone(&matched),
+                            matched.first_summary(),
+                            hour,
+                        );
+                        assert_eq!(check.categories, CategorySet::EMPTY, "{name}");
+                        assert_eq!(check.notes, ContextNotes::default(), "{name}");
+                        assert_eq!(check.ruling.status, Status::Ok, "{name}");
+                        assert_eq!(check.ruling.until, None, "{name}");
+                        assert_eq!(check.ruling.better_from, None, "{name}");
+                        assert!(matches!(check.ruling.decision, Decision::Known), "{name}");
+                    }
+                }
+            }
+        }
+        // Most names are plain.
+        assert!(plain > 1000, "{plain}");
     }
 
     fn at(hours: u32, text: &str) -> ProductCheck<'static> {

@@ -173,6 +173,17 @@ pub struct PartSummary {
 }
 
 impl PartSummary {
+    /// Whether the part is known, in no category (in any product) and without a comedogenic
+    /// rating: the most common ingredient (water, glycerin), which no rule of any protocol can
+    /// hold back or recommend, whatever the product, the profile and the hour.
+    pub fn is_plain(&self) -> bool {
+        self.known
+            && self.always.is_empty()
+            && self.scrub_only.is_empty()
+            && self.sunscreen_only.is_empty()
+            && self.comedogenic.is_none()
+    }
+
     /// The summary of a part's knowledge-base facts.
     pub fn of(known: Option<&Known>) -> PartSummary {
         let Some(known) = known else {
@@ -879,6 +890,8 @@ pub(crate) struct Numbering {
 #[repr(C)]
 pub struct MemoisedMatch {
     first: PartSummary,
+    /// Whether the first part is plain ([`PartSummary::is_plain`]).
+    first_is_plain: bool,
     /// The ruling the last checker gave the first part, at the hour it checked
     /// (`Checker::rule_first_part`).
     pub(crate) kept_ruling: RulingMemo,
@@ -890,6 +903,13 @@ impl MemoisedMatch {
     /// The summary of the first part (the only one, unless the item was split).
     pub fn first_summary(&self) -> PartSummary {
         self.first
+    }
+
+    /// Whether the first part is plain ([`PartSummary::is_plain`]), told without reading its
+    /// summary.
+    #[inline]
+    pub(crate) fn first_is_plain(&self) -> bool {
+        self.first_is_plain
     }
 }
 
@@ -1020,8 +1040,10 @@ impl MatchMemo {
     #[cold]
     fn remember(&mut self, kb: &KnowledgeBase, text: &str, hash: u64) -> Rc<MemoisedMatch> {
         let matched = match_item(kb, text);
+        let first = matched.parts.first().map(|p| p.summary).unwrap_or_default();
         let entry = Rc::new(MemoisedMatch {
-            first: matched.parts.first().map(|p| p.summary).unwrap_or_default(),
+            first,
+            first_is_plain: first.is_plain(),
             kept_ruling: RulingMemo::default(),
             key: MemoKey::new(text.as_bytes()),
             matched,
