@@ -631,7 +631,7 @@ impl<'p> Checker<'p> {
         // Match every item (through the memo) first: the look-ups overlap their waits for
         // memory. Then whether the list declares its actives (it decides whether zinc oxide or
         // titanium dioxide is the sunscreen active), then each ingredient in one step.
-        let matches = memo.match_numbered(self.kb, &parsed.ingredients, numbering);
+        let (matches, whole) = memo.match_numbered(self.kb, &parsed.ingredients, numbering);
         let (scrub, sunscreen) = (product.is_scrub(), product.is_sunscreen());
         let context = ListContext {
             scrub,
@@ -659,7 +659,7 @@ impl<'p> Checker<'p> {
             tally.add(&check.ruling);
             check
         };
-        let ingredients: Vec<IngredientCheck<'a>> = if matches.iter().all(|m| m.parts.len() == 1) {
+        let ingredients: Vec<IngredientCheck<'a>> = if whole {
             self.assess_unsplit(
                 &context,
                 &parsed.ingredients,

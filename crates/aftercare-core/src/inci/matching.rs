@@ -892,6 +892,8 @@ pub struct MemoisedMatch {
     first: PartSummary,
     /// Whether the first part is plain ([`PartSummary::is_plain`]).
     first_is_plain: bool,
+    /// Whether the match has one part (the item was not split), told next to `first`.
+    whole: bool,
     /// The ruling the last checker gave the first part, at the hour it checked
     /// (`Checker::rule_first_part`).
     pub(crate) kept_ruling: RulingMemo,
@@ -995,21 +997,26 @@ impl MatchMemo {
     /// kept under the number is that ingredient's: it is taken without comparing names, and a
     /// match not kept yet is kept. Otherwise, as [`MatchMemo::match_items`]. All are looked up
     /// before any is used: the look-ups are independent, so the processor overlaps their waits
-    /// for memory.
+    /// for memory. Says too whether every match is of one part (no item was split).
     pub(crate) fn match_numbered(
         &mut self,
         kb: &KnowledgeBase,
         items: &[ParsedIngredient<'_>],
         numbering: Option<Numbering>,
-    ) -> Vec<Rc<MemoisedMatch>> {
+    ) -> (Vec<Rc<MemoisedMatch>>, bool) {
         if numbering.is_none_or(|numbering| numbering.restarts != self.items.restarts()) {
-            return self.match_items(kb, items);
+            let found = self.match_items(kb, items);
+            let whole = found.iter().all(|matched| matched.parts.len() == 1);
+            return (found, whole);
         }
         let mut found = Vec::with_capacity(items.len());
+        let mut whole = true;
         for item in items {
-            found.push(self.numbered_match(kb, &item.text, item.item_id));
+            let matched = self.numbered_match(kb, &item.text, item.item_id);
+            whole &= matched.whole;
+            found.push(matched);
         }
-        found
+        (found, whole)
     }
 
     /// The match of one ingredient's cleaned text, by its item's number when it has one (a
@@ -1044,6 +1051,7 @@ impl MatchMemo {
         let entry = Rc::new(MemoisedMatch {
             first,
             first_is_plain: first.is_plain(),
+            whole: matched.parts.len() == 1,
             kept_ruling: RulingMemo::default(),
             key: MemoKey::new(text.as_bytes()),
             matched,
@@ -1322,8 +1330,9 @@ mod tests {
             for list in lists {
                 let (parsed, numbering) = memo.parse_numbered(list);
                 assert!(numbering.is_some());
-                let matches = memo.match_numbered(kb(), &parsed.ingredients, numbering);
+                let (matches, whole) = memo.match_numbered(kb(), &parsed.ingredients, numbering);
                 assert_eq!(matches.len(), parsed.ingredients.len());
+                assert_eq!(whole, matches.iter().all(|m| m.parts.len() == 1));
                 for (item, matched) in parsed.ingredients.iter().zip(&matches) {
                     // The same match as by name, shared.
                     assert!(Rc::ptr_eq(matched, &memo.get(kb(), &item.text)), "{item:?}");
@@ -1396,7 +1405,7 @@ mod tests {
             assert!(kept.key.bytes().starts_with(b"Item "), "{item:?}");
         }
         // The list read before, with its old proof, is matched by name: Retinol stays Retinol.
-        let matches = memo.match_numbered(kb(), &before.ingredients, Some(old));
+        let (matches, _) = memo.match_numbered(kb(), &before.ingredients, Some(old));
         for (item, matched) in before.ingredients.iter().zip(&matches) {
             assert!(Rc::ptr_eq(matched, &memo.get(kb(), &item.text)), "{item:?}");
         }
