@@ -891,9 +891,12 @@ impl<'p> Checker<'p> {
                 DecidingRule::Recommended(recommendation.category)
             }
             Decision::SkinCaution { caution, .. } => DecidingRule::SkinCaution(
-                self.cautions
-                    .iter()
-                    .position(|kept| std::ptr::eq(*kept, caution))?,
+                u16::try_from(
+                    self.cautions
+                        .iter()
+                        .position(|kept| std::ptr::eq(*kept, caution))?,
+                )
+                .ok()?,
             ),
             Decision::ProductRule { .. } | Decision::IfScrub { .. } | Decision::Unknown => {
                 return None;
@@ -935,7 +938,7 @@ impl<'p> Checker<'p> {
                 until: None,
                 better_from: None,
                 decision: Decision::SkinCaution {
-                    caution: self.cautions.get(index)?,
+                    caution: self.cautions.get(usize::from(index))?,
                     rating: summary.comedogenic,
                 },
             },
@@ -1205,7 +1208,7 @@ enum DecidingRule {
     /// The recommendation of the category.
     Recommended(Category),
     /// The checker's skin-type flag at this index.
-    SkinCaution(usize),
+    SkinCaution(u16),
 }
 
 /// The slot of a [`MemoisedMatch`] that keeps its [`KeptRuling`]. It is a memo, not part of
