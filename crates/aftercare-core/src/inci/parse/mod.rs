@@ -1493,8 +1493,8 @@ impl<'a> Parser<'a> {
         );
     }
 
-    /// The fast path of [`Parser::scan`] for the items that make up most lists: from `s`, where
-    /// an item starts after `before`, takes each remembered item that ends at a comma followed
+    /// The fast path of [`Parser::scan`] for the items that make up most lists: from `start`,
+    /// where an item starts after `before`, takes each remembered item that ends at a comma followed
     /// by a space and gives its usual ingredient (see [`Parser::take_usual`]), for as long as
     /// the list's state is the usual one; returns where the first item it does not take starts,
     /// for the general path (after a comma, if it took any; the caller then does what
@@ -1528,9 +1528,8 @@ impl<'a> Parser<'a> {
             return start;
         }
         let (b, text, section) = (self.b, self.text, self.section);
-        // After a star or a full stop, an item that opens with footnote markers is a
-        // footnote: such items are left to the general path for the whole run (after a comma,
-        // only one seen before makes them so).
+        // Where an item that opens with footnote markers is a footnote (`footnote_by_state`:
+        // after the boundaries the run starts after, once the list has had one).
         let filter = RunFilter::new(groups, footnote_by_state(before, self.seen_footnote));
         let slot = section.index();
         let mut position = self.next_position[slot];
