@@ -228,9 +228,9 @@ impl ItemFacts {
 
 /// Which remembered items a run of them (`Parser::take_remembered_run`) takes, in the list's
 /// state: those that give a usual ingredient, hold no bracket group while brackets are not
-/// paired where they are met, and do not open with footnote markers once the list has had a
-/// footnote (after a comma, the only state that makes such an item a footnote: see
-/// `UsualIngredient::stands_after`). One test of the facts' flags.
+/// paired where they are met, and do not open with footnote markers where such an item is a
+/// footnote (`footnote_by_state`, as `UsualIngredient::stands_after` asks). One test of the
+/// facts' flags.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RunFilter {
     /// The flags looked at; of them, only [`USUAL`] may be set.
@@ -239,13 +239,14 @@ pub(super) struct RunFilter {
 
 impl RunFilter {
     /// The filter for a run where `groups` says whether brackets are paired where they are
-    /// met, and `seen_footnote` whether the list has had a footnote.
-    pub(super) fn new(groups: bool, seen_footnote: bool) -> RunFilter {
+    /// met, and `footnote` whether an item that opens with footnote markers is a footnote
+    /// there (`footnote_by_state` of the boundary before and the list's footnote state).
+    pub(super) fn new(groups: bool, footnote: bool) -> RunFilter {
         let mut looked_at = USUAL;
         if !groups {
             looked_at |= BRACKETS;
         }
-        if seen_footnote {
+        if footnote {
             looked_at |= OPENS_WITH_MARKER;
         }
         RunFilter { looked_at }
@@ -512,18 +513,33 @@ mod tests {
     }
 
     #[test]
-    fn a_run_takes_what_the_general_path_takes_after_a_comma() {
+    fn a_run_takes_what_the_general_path_takes_after_each_boundary() {
+        use super::super::{Boundary, footnote_by_state};
+        // After every boundary a run starts after, and after a star and a full stop too.
+        let befores = [
+            Boundary::Comma,
+            Boundary::Colon,
+            Boundary::Start,
+            Boundary::Star,
+            Boundary::Stop,
+        ];
         for flags in 0..=127u8 {
             let facts = ItemFacts { flags, ..facts(2) };
             for (groups, seen_footnote) in
                 [(false, false), (false, true), (true, false), (true, true)]
             {
-                let general = facts.usual(4).filter(|usual| {
-                    (groups || !facts.has_brackets())
-                        && usual.stands_after(super::super::Boundary::Comma, seen_footnote)
-                });
-                let run = facts.usual_in_run(4, RunFilter::new(groups, seen_footnote));
-                assert_eq!(run, general, "{flags:#b} {groups} {seen_footnote}");
+                for before in befores {
+                    let general = facts.usual(4).filter(|usual| {
+                        (groups || !facts.has_brackets())
+                            && usual.stands_after(before, seen_footnote)
+                    });
+                    let filter = RunFilter::new(groups, footnote_by_state(before, seen_footnote));
+                    let run = facts.usual_in_run(4, filter);
+                    assert_eq!(
+                        run, general,
+                        "{flags:#b} {groups} {seen_footnote} {before:?}"
+                    );
+                }
             }
         }
     }

@@ -1528,8 +1528,7 @@ impl<'a> Parser<'a> {
             return start;
         }
         let (b, text, section) = (self.b, self.text, self.section);
-        // Where an item that opens with footnote markers is a footnote (`footnote_by_state`:
-        // after the boundaries the run starts after, once the list has had one).
+        // Whether an item that opens with footnote markers is a footnote here.
         let filter = RunFilter::new(groups, footnote_by_state(before, self.seen_footnote));
         let slot = section.index();
         let mut position = self.next_position[slot];
